@@ -1,0 +1,161 @@
+"""The ``sitegen`` command: parse options, call the library, print problems, set exit codes.
+
+Exit codes (SPEC §5): 0 success, 1 data errors, 2 usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sitegen.config import Config, load_config, parse_as_of
+from sitegen.errors import ConfigError, ConfigProblem, DataError, SitegenError
+from sitegen.reporter import StreamReporter
+
+WARNINGS_SHOWN = 10
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _config(config_path: str | None, data: str | None = None, out: str | None = None,
+            base_url: str | None = None) -> Config:
+    """Load the config and apply command-line overrides (they win over the file)."""
+    import dataclasses
+
+    config = load_config(Path(config_path) if config_path else None)
+    changes = {}
+    if data:
+        changes["data_dir"] = Path(data).resolve()
+    if out:
+        changes["output_dir"] = Path(out).resolve()
+    if base_url is not None:
+        if base_url and not base_url.startswith(("http://", "https://")):
+            raise ConfigError([ConfigProblem("--base-url", "base_url", "must be an absolute http(s) URL")])
+        changes["site"] = dataclasses.replace(config.site, base_url=base_url)
+    return dataclasses.replace(config, **changes) if changes else config
+
+
+def _print_problems(problems, error_count: int, warning_count: int, verbose: bool) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for p in errors:
+        click.echo(f"{p.format()}", err=True)
+    shown = warnings if verbose else warnings[:WARNINGS_SHOWN]
+    for p in shown:
+        click.echo(f"warning: {p.format()}", err=True)
+    if warning_count > len(shown):
+        click.echo(f"... and {warning_count - len(shown)} more warning(s); see the data-quality page", err=True)
+    if error_count:
+        click.echo(f"{error_count} error(s), {warning_count} warning(s)", err=True)
+
+
+def _run(action) -> None:
+    """Turn sitegen's exceptions into messages and exit codes; never a traceback for bad input."""
+    try:
+        action()
+    except ConfigError as exc:
+        for p in exc.problems:
+            click.echo(f"error: {p.format()}", err=True)
+        sys.exit(2)
+    except DataError as exc:
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        _print_problems(exc.problems, errors, len(exc.problems) - errors, verbose=True)
+        click.echo("build stopped: the previous output is unchanged", err=True)
+        sys.exit(1)
+    except SitegenError as exc:
+        _fail(f"error: {exc}", exc.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sitegen")
+def main() -> None:
+    """Publish a sales team's numbers and playbook as a static website."""
+
+
+def _as_of_option(value: str | None) -> str | None:
+    if value and parse_as_of(value) is None:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-06-30")
+    return value
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: ./sitegen.toml).")
+@click.option("--data", type=click.Path(file_okay=False), help="Data folder (overrides [data] dir).")
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: output/).")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Build date, e.g. 2026-06-30.")
+@click.option("--base-url", help="Absolute URL where the site is published (for links that leave the site).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@click.option("-v", "--verbose", is_flag=True, help="Show every warning and progress in CI.")
+def build(config_path, data, out, as_of, base_url, jobs, verbose) -> None:
+    """Build the site into the output folder."""
+    from sitegen.build import build_site
+
+    def action() -> None:
+        config = _config(config_path, data, out, base_url)
+        reporter = StreamReporter(verbose=verbose)
+        result = build_site(config, as_of=as_of, reporter=reporter)
+        ds = result.dataset
+        _print_problems(ds.problems, ds.error_count, ds.warning_count, verbose)
+
+    _run(action)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: ./sitegen.toml).")
+@click.option("--data", type=click.Path(file_okay=False), help="Data folder (overrides [data] dir).")
+@click.option("-v", "--verbose", is_flag=True, help="Show every warning.")
+def check(config_path, data, verbose) -> None:
+    """Validate config and data without rendering (for pull-request CI)."""
+    from sitegen.build import check_data
+
+    def action() -> None:
+        config = _config(config_path, data)
+        ds = check_data(config)
+        _print_problems(ds.problems, ds.error_count, ds.warning_count, verbose)
+        if ds.error_count:
+            sys.exit(1)
+        click.echo(f"ok: {sum(len(t) for t in ds.tables.values())} rows in {len(ds.tables)} file(s), "
+                   f"{ds.warning_count} warning(s)")
+
+    _run(action)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--customers", type=click.IntRange(min=1), default=300, show_default=True,
+              help="Customers in the sample data.")
+def init(directory, customers) -> None:
+    """Create a new site in DIRECTORY: config, sample data, playbook and templates folder."""
+    from sitegen.scaffold import create_site
+
+    def action() -> None:
+        written = create_site(Path(directory), customers=customers)
+        click.echo(f"created {len(written)} files in {directory}; next: cd {directory} && sitegen build")
+
+    _run(action)
+
+
+@main.command("demo-data")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the CSV files.")
+@click.option("--customers", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Last date of the data.")
+def demo_data(out, customers, seed, as_of) -> None:
+    """Write synthetic sales data (every input table) at any scale."""
+    from sitegen.demo import generate_demo_data
+
+    def action() -> None:
+        counts = generate_demo_data(Path(out), customers=customers, seed=seed,
+                                    as_of=parse_as_of(as_of) if as_of else None)
+        click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
+
+    _run(action)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,347 @@
+"""Read ``sitegen.toml`` into frozen dataclasses with defaults.
+
+Every key has a default, so an empty (or missing) file builds a site from
+``data/pipeline.csv`` and/or ``data/orders.csv``. Unknown keys and wrong types
+are collected and reported together (``ConfigError``, exit code 2).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import get_close_matches
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+from sitegen.errors import ConfigError, ConfigProblem
+
+LANGUAGES = ("en", "zh-CN")
+TABLES = (
+    "pipeline", "stage_history", "orders", "customers", "contacts",
+    "activities", "targets", "feedback", "channel_costs",
+)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One open stage of the sales process, in order."""
+
+    key: str
+    names: Mapping[str, str]
+    aliases: tuple[str, ...] = ()
+    probability: float = 0.1
+    max_days: int = 14
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names.get("en") or self.key
+
+
+DEFAULT_STAGES = (
+    Stage("lead", MappingProxyType({"en": "Lead", "zh-CN": "线索挖掘"}),
+          ("prospecting", "prospect", "线索", "qualification"), 0.10, 14),
+    Stage("contact", MappingProxyType({"en": "Initial contact", "zh-CN": "初步接触"}),
+          ("contact", "contacted", "接触"), 0.20, 14),
+    Stage("needs", MappingProxyType({"en": "Needs analysis", "zh-CN": "需求分析"}),
+          ("needs", "discovery", "需求"), 0.40, 21),
+    Stage("proposal", MappingProxyType({"en": "Proposal", "zh-CN": "方案呈现"}),
+          ("proposal/price quote", "quote", "方案", "报价"), 0.60, 21),
+    Stage("negotiation", MappingProxyType({"en": "Negotiation", "zh-CN": "商务谈判"}),
+          ("negotiation/review", "engaging", "谈判"), 0.80, 30),
+)
+DEFAULT_WON = ("won", "closed won", "win", "signed", "成交", "成交签约", "赢单", "签约")
+DEFAULT_LOST = ("lost", "closed lost", "loss", "输单", "丢单", "失败")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Where one input table lives and how its headers map to canonical names."""
+
+    file: str
+    columns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str = "Sales dashboard"
+    language: str = "en"
+    currency: str = "CNY"
+    base_url: str = ""
+    as_of: date | None = None
+    fiscal_year_start: int = 1
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Business rules and reference targets (SPEC §1, §4); all tunable."""
+
+    stale_after_days: int = 7
+    window_days: int = 365
+    attainment_warning: float = 0.90
+    churn_after_days: int = 90
+    min_deals_for_probability: int = 20
+    strategic_share: float = 0.05
+    key_share: float = 0.15
+    grade_high: float = 0.6
+    grade_medium: float = 0.3
+    excluded_order_statuses: tuple[str, ...] = ("cancelled", "canceled", "returned", "refunded", "void", "已取消", "取消", "退货", "已退货")
+    dayfirst: bool = False
+    retention_goal: float = 0.85
+    repurchase_goal: float = 0.70
+    sales_cycle_goal_days: int = 30
+    satisfaction_goal: float = 0.90
+    aov_growth_goal: float = 0.10
+    monthly_new_customers_goal: int = 0
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration. Paths are absolute (resolved against the config's folder)."""
+
+    root: Path
+    source: str
+    site: Site
+    data_dir: Path
+    tables: Mapping[str, Table]
+    stages: tuple[Stage, ...]
+    won: tuple[str, ...]
+    lost: tuple[str, ...]
+    rules: Rules
+    output_dir: Path
+    content_dir: Path
+    templates_dir: Path
+    max_problems: int = 200
+
+    @property
+    def stage_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.stages)
+
+    def table_path(self, table: str) -> Path:
+        return self.data_dir / self.tables[table].file
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _is_str_list(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+# key -> (check, description of the expected type)
+Check = tuple[Callable[[Any], bool], str]
+STR: Check = (lambda v: isinstance(v, str), "a string")
+INT: Check = (_is_int, "a whole number")
+NUM: Check = (_is_number, "a number")
+BOOL: Check = (lambda v: isinstance(v, bool), "true or false")
+STR_LIST: Check = (_is_str_list, "a list of strings")
+SHARE: Check = (lambda v: _is_number(v) and 0 <= v <= 1, "a number from 0 to 1")
+POS_INT: Check = (lambda v: _is_int(v) and v > 0, "a whole number above 0")
+DATE: Check = (lambda v: isinstance(v, (str, date)), "a date like 2026-06-30")
+
+SITE_KEYS: dict[str, Check] = {
+    "title": STR, "language": STR, "currency": STR, "base_url": STR, "as_of": DATE,
+    "fiscal_year_start": (lambda v: _is_int(v) and 1 <= v <= 12, "a month number 1-12"),
+}
+RULE_KEYS: dict[str, Check] = {
+    "stale_after_days": POS_INT, "window_days": POS_INT, "attainment_warning": SHARE,
+    "churn_after_days": POS_INT, "min_deals_for_probability": POS_INT,
+    "strategic_share": SHARE, "key_share": SHARE, "grade_high": SHARE, "grade_medium": SHARE,
+    "excluded_order_statuses": STR_LIST, "dayfirst": BOOL,
+    "retention_goal": SHARE, "repurchase_goal": SHARE, "sales_cycle_goal_days": POS_INT,
+    "satisfaction_goal": SHARE, "aov_growth_goal": NUM, "monthly_new_customers_goal": INT,
+}
+BUILD_KEYS: dict[str, Check] = {"output": STR, "content": STR, "templates": STR, "max_problems": POS_INT}
+TABLE_KEYS: dict[str, Check] = {
+    "file": STR, "encoding": STR,
+    "columns": (lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+                "a table of canonical name = \"header in the file\""),
+}
+STAGE_KEYS: dict[str, Check] = {
+    "key": STR, "name": (lambda v: isinstance(v, (str, dict)), "a string or a table of language = name"),
+    "aliases": STR_LIST, "probability": SHARE, "max_days": POS_INT,
+}
+TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build")
+
+
+class _Collector:
+    """Collects problems while reading sections; raises them together at the end."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[ConfigProblem] = []
+
+    def add(self, key: str, message: str, hint: str = "") -> None:
+        self.problems.append(ConfigProblem(self.file, key, message, hint))
+
+    def section(self, raw: Any, prefix: str, schema: Mapping[str, Check]) -> dict[str, Any]:
+        """Return the valid keys of one table; report unknown keys and wrong types."""
+        if not isinstance(raw, dict):
+            self.add(prefix, "must be a table", f"write it as [{prefix}]")
+            return {}
+        good: dict[str, Any] = {}
+        for key, value in raw.items():
+            name = f"{prefix}.{key}"
+            if key not in schema:
+                close = get_close_matches(key, list(schema), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(schema)
+                self.add(name, "unknown key", hint)
+                continue
+            check, expected = schema[key]
+            if not check(value):
+                self.add(name, f"must be {expected}, got {value!r}")
+                continue
+            good[key] = value
+        return good
+
+
+def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
+    """Read the configuration file (``sitegen.toml`` in ``cwd`` by default; absent means all defaults)."""
+    cwd = (cwd or Path.cwd()).resolve()
+    explicit = path is not None
+    path = (cwd / path) if path is not None and not Path(path).is_absolute() else (path or cwd / "sitegen.toml")
+    raw: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError([ConfigProblem(str(path), "(file)", f"not valid TOML: {exc}",
+                                             "check quotes and brackets near that line")]) from None
+    elif explicit:
+        raise ConfigError([ConfigProblem(str(path), "(file)", "configuration file not found",
+                                         "check the --config path")])
+    return parse_config(raw, root=path.parent.resolve(), source=str(path))
+
+
+def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.toml") -> Config:
+    """Validate a parsed TOML mapping into a :class:`Config`, reporting every problem at once."""
+    c = _Collector(source)
+    for key in raw:
+        if key not in TOP_KEYS:
+            close = get_close_matches(key, TOP_KEYS, n=1)
+            c.add(key, "unknown section", f"did you mean [{close[0]}]?" if close else "sections: " + ", ".join(TOP_KEYS))
+    site = _site(c, raw.get("site", {}))
+    data_dir, tables = _data(c, raw.get("data", {}), root)
+    stages = _stages(c, raw.get("stages"))
+    won, lost = _outcomes(c, raw.get("outcomes", {}))
+    rules_raw = c.section(raw.get("rules", {}), "rules", RULE_KEYS)
+    if "excluded_order_statuses" in rules_raw:
+        rules_raw["excluded_order_statuses"] = tuple(rules_raw["excluded_order_statuses"])
+    rules = Rules(**rules_raw)
+    if rules.grade_medium > rules.grade_high:
+        c.add("rules.grade_medium", "must not exceed rules.grade_high")
+    if rules.strategic_share + rules.key_share > 1:
+        c.add("rules.key_share", "strategic_share + key_share must not exceed 1")
+    build = c.section(raw.get("build", {}), "build", BUILD_KEYS)
+    _check_aliases(c, stages, won, lost)
+    if c.problems:
+        raise ConfigError(c.problems)
+    return Config(
+        root=root, source=source, site=site, data_dir=data_dir, tables=MappingProxyType(tables),
+        stages=stages, won=won, lost=lost, rules=rules,
+        output_dir=(root / build.get("output", "output")).resolve(),
+        content_dir=(root / build.get("content", "content")).resolve(),
+        templates_dir=(root / build.get("templates", "templates")).resolve(),
+        max_problems=build.get("max_problems", 200),
+    )
+
+
+def _site(c: _Collector, raw: Any) -> Site:
+    values = c.section(raw, "site", SITE_KEYS)
+    if "language" in values and values["language"] not in LANGUAGES:
+        c.add("site.language", f"unsupported language {values['language']!r}", "use \"en\" or \"zh-CN\"")
+        values.pop("language")
+    if "as_of" in values:
+        parsed = parse_as_of(values["as_of"])
+        if parsed is None and values["as_of"] != "":
+            c.add("site.as_of", f"not a date: {values['as_of']!r}", "write it as 2026-06-30")
+        values["as_of"] = parsed
+    if values.get("base_url") and not values["base_url"].startswith(("http://", "https://")):
+        c.add("site.base_url", "must be an absolute http(s) URL", "e.g. https://intranet.example.com/sales/")
+    return Site(**values)
+
+
+def parse_as_of(value: str | date) -> date | None:
+    """An ``as_of`` value from config or the command line, or None when empty or invalid."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _data(c: _Collector, raw: Any, root: Path) -> tuple[Path, dict[str, Table]]:
+    if not isinstance(raw, dict):
+        c.add("data", "must be a table")
+        raw = {}
+    schema = {"dir": STR, **{t: (lambda v: isinstance(v, dict), "a table") for t in TABLES}}
+    values = c.section(raw, "data", schema)
+    tables = {}
+    for name in TABLES:
+        t = c.section(values.get(name, {}), f"data.{name}", TABLE_KEYS)
+        tables[name] = Table(
+            file=t.get("file", f"{name}.csv"),
+            columns=MappingProxyType(dict(t.get("columns", {}))),
+            encoding=t.get("encoding"),
+        )
+        if t.get("encoding"):
+            try:
+                "".encode(t["encoding"])
+            except LookupError:
+                c.add(f"data.{name}.encoding", f"unknown encoding {t['encoding']!r}", "e.g. utf-8, gb18030")
+    return (root / values.get("dir", "data")).resolve(), tables
+
+
+def _stages(c: _Collector, raw: Any) -> tuple[Stage, ...]:
+    if raw is None:
+        return DEFAULT_STAGES
+    if not isinstance(raw, list) or not raw:
+        c.add("stages", "must be a non-empty array of tables", "write each stage as [[stages]]")
+        return DEFAULT_STAGES
+    stages = []
+    for i, item in enumerate(raw):
+        prefix = f"stages[{i}]"
+        values = c.section(item, prefix, STAGE_KEYS)
+        key = values.get("key")
+        if not key:
+            c.add(f"{prefix}.key", "missing", "every stage needs a short key like \"proposal\"")
+            continue
+        name = values.get("name", key)
+        names = {"en": name, "zh-CN": name} if isinstance(name, str) else dict(name)
+        for lang, text in names.items():
+            if lang not in LANGUAGES or not isinstance(text, str):
+                c.add(f"{prefix}.name.{lang}", "must be a string for en or zh-CN")
+        stages.append(Stage(
+            key=key, names=MappingProxyType(names), aliases=tuple(values.get("aliases", ())),
+            probability=float(values.get("probability", 0.1)), max_days=values.get("max_days", 14),
+        ))
+    keys = [s.key for s in stages]
+    for key in {k for k in keys if keys.count(k) > 1}:
+        c.add("stages", f"stage key {key!r} appears more than once")
+    return tuple(stages) or DEFAULT_STAGES
+
+
+def _outcomes(c: _Collector, raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    values = c.section(raw, "outcomes", {"won": STR_LIST, "lost": STR_LIST})
+    return tuple(values.get("won", DEFAULT_WON)), tuple(values.get("lost", DEFAULT_LOST))
+
+
+def _check_aliases(c: _Collector, stages: tuple[Stage, ...], won: tuple[str, ...], lost: tuple[str, ...]) -> None:
+    """A data value may mean only one stage or outcome."""
+    seen: dict[str, str] = {}
+    labels = [(s.key, [s.key, *s.names.values(), *s.aliases]) for s in stages]
+    labels += [("won", ["won", *won]), ("lost", ["lost", *lost])]
+    for owner, values in labels:
+        for value in values:
+            norm = value.strip().casefold()
+            if seen.get(norm, owner) != owner:
+                c.add("stages", f"value {value!r} means both {seen[norm]!r} and {owner!r}",
+                      "remove it from one of the alias lists")
+            seen[norm] = owner

@@ -1,0 +1,99 @@
+"""Which pages and files exist. Each section module yields :class:`Page` and :class:`File` items.
+
+A page is a path, a template and a flat context dict; nothing here writes files or
+builds HTML strings. Paths are relative to the output folder and always end in a
+file name (``customers/c001/index.html``) so links work from ``file://`` too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+from sitegen.config import Config
+from sitegen.dataset import Dataset
+from sitegen.metrics import Metrics
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    context: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class File:
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every section needs: the inputs of the build and shared lookups."""
+
+    config: Config
+    dataset: Dataset
+    metrics: Metrics
+    playbook: Any = None
+    nav: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+_SAFE = re.compile(r"[^a-z0-9_-]+")
+
+
+def slugify(value: str, prefix: str = "") -> str:
+    """A stable, safe folder name for an id: lowercase ``[a-z0-9_-]``.
+
+    Ids that are already safe keep their (lowercased) text; anything lossy (other
+    characters, path tricks, non-ASCII) gets a short hash of the original id appended,
+    so two different ids never share a slug and the same id always gets the same one.
+    """
+    text = str(value)
+    clean = _SAFE.sub("-", text.lower()).strip("-")[:60]
+    if clean and re.fullmatch(r"[A-Za-z0-9_-]+", text) and not clean.startswith("-"):
+        return clean
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return f"{clean}-{digest}" if clean else f"{prefix or 'id'}-{digest}"
+
+
+def unique_slugs(ids: list[str], prefix: str = "") -> dict[str, str]:
+    """Slugs for many ids; ids whose slugs collide (``C1`` and ``c1``) get a hash unless exact."""
+    slugs = {i: slugify(i, prefix) for i in ids}
+    seen: dict[str, int] = {}
+    for slug in slugs.values():
+        seen[slug] = seen.get(slug, 0) + 1
+    for i, slug in slugs.items():
+        if seen[slug] > 1 and i != slug:
+            slugs[i] = f"{slug}-{hashlib.sha1(i.encode('utf-8')).hexdigest()[:8]}"
+    return slugs
+
+
+NAV = (("dashboard", "index.html", "Dashboard"), ("customers", "customers/index.html", "Customers"),
+       ("data-quality", "data-quality/index.html", "Data quality"))
+
+
+def common(site: Site, path: str, section: str, title: str, *, title_is_label: bool = True) -> dict[str, Any]:
+    """Context every page template gets: where the root is, navigation, site facts.
+
+    ``title`` is a UI label to translate, or (``title_is_label=False``) text from the data.
+    """
+    return {
+        "root": root_prefix(path), "section": section, "title": title, "title_is_label": title_is_label, "nav": NAV,
+        "site_title": site.config.site.title, "as_of": site.metrics.as_of, "currency": site.config.site.currency,
+    }
+
+
+def root_prefix(path: str) -> str:
+    """Relative prefix from a page to the site root: ``customers/x/index.html`` -> ``../../``."""
+    return "../" * path.count("/")
+
+
+def collect(site: Site) -> Iterator[Page | File]:
+    """Every page and file of the site, section by section, in a fixed order."""
+    from sitegen.pages import customers, dashboard, data_files, data_quality
+
+    for section in (dashboard, customers, data_quality, data_files):
+        yield from section.pages(site)

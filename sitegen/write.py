@@ -1,0 +1,131 @@
+"""Write the site into a staging folder, then swap it with the output folder atomically.
+
+Unchanged files are hard-linked from the previous output instead of rewritten, so a
+rebuild writes only what changed, and the old output stays complete until the swap.
+A lock file keeps two builds from writing the same output at once.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MANIFEST = ".sitegen-manifest"
+
+
+@dataclass
+class WriteStats:
+    written: int = 0
+    skipped: int = 0
+    deleted: int = 0
+
+
+def safe_relpath(path: str) -> PurePosixPath:
+    """A page path that cannot leave the output folder (no absolute paths, no ``..``)."""
+    rel = PurePosixPath(path)
+    if rel.is_absolute() or any(part in ("..", "") for part in rel.parts) or "\\" in path or "\0" in path:
+        raise ValueError(f"unsafe output path: {path!r}")
+    return rel
+
+
+class SiteWriter:
+    """Collects files into ``<out>.staging``; :meth:`commit` swaps it in, :meth:`abort` removes it."""
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.staging = self.out.with_name(f".{self.out.name}.staging")
+        self.stats = WriteStats()
+        self.paths: set[str] = set()
+        self._lock_fd: int | None = None
+
+    def __enter__(self) -> "SiteWriter":
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self._lock()
+        shutil.rmtree(self.staging, ignore_errors=True)  # leftovers of a killed build
+        self.staging.mkdir()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+        self._unlock()
+
+    def _lock(self) -> None:
+        from sitegen.errors import BuildLocked
+        fd = os.open(self.out.with_name(f".{self.out.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise BuildLocked(f"another build is writing to {self.out}; wait for it to finish") from None
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def write(self, path: str, data: bytes) -> None:
+        """Stage one file; when the previous output has the same bytes, link to it instead."""
+        rel = safe_relpath(path)
+        key = rel.as_posix()
+        if key in self.paths:
+            raise ValueError(f"two pages want the same path: {key}")
+        self.paths.add(key)
+        target = self.staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = self.out / rel
+        try:
+            if old.stat().st_size == len(data) and old.read_bytes() == data:
+                os.link(old, target)
+                self.stats.skipped += 1
+                return
+        except OSError:
+            pass
+        target.write_bytes(data)
+        self.stats.written += 1
+
+    def copy(self, path: str, source: Path) -> None:
+        self.write(path, source.read_bytes())
+
+    def commit(self) -> WriteStats:
+        """Write the manifest and swap staging with the output in one step."""
+        manifest = "\n".join(sorted(self.paths)) + "\n"
+        (self.staging / MANIFEST).write_text(manifest, encoding="utf-8")
+        previous = self.out / MANIFEST
+        if previous.is_file():
+            old = set(previous.read_text(encoding="utf-8").split())
+            self.stats.deleted = len(old - self.paths)
+        if self.out.exists():
+            _exchange(self.staging, self.out)
+            shutil.rmtree(self.staging, ignore_errors=True)
+        else:
+            os.replace(self.staging, self.out)
+        return self.stats
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two directories atomically (Linux renameat2 RENAME_EXCHANGE), else as fast as possible."""
+    libc_name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(libc_name, use_errno=True) if libc_name else None
+    fn = getattr(libc, "renameat2", None) if libc else None
+    if fn is not None:
+        at_fdcwd, rename_exchange = -100, 2
+        if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+            return
+        if ctypes.get_errno() not in (errno.EINVAL, errno.ENOSYS, errno.EXDEV):
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+    backup = b.with_name(b.name + ".previous")
+    shutil.rmtree(backup, ignore_errors=True)
+    os.replace(b, backup)
+    os.replace(a, b)
+    os.replace(backup, a)
