@@ -71,6 +71,9 @@ def unique_slugs(ids: list[str], prefix: str = "") -> dict[str, str]:
     return slugs
 
 
+# Section modules in build order; each has ``pages(site) -> Iterator[Page | File]``.
+SECTIONS = ("dashboard", "customers", "data_quality", "data_files")
+
 NAV = (("dashboard", "index.html", "Dashboard"), ("customers", "customers/index.html", "Customers"),
        ("data-quality", "data-quality/index.html", "Data quality"))
 
@@ -93,7 +96,7 @@ def root_prefix(path: str) -> str:
 
 def collect(site: Site) -> Iterator[Page | File]:
     """Every page and file of the site, section by section, in a fixed order."""
-    from sitegen.pages import customers, dashboard, data_files, data_quality
+    import importlib
 
-    for section in (dashboard, customers, data_quality, data_files):
-        yield from section.pages(site)
+    for name in SECTIONS:
+        yield from importlib.import_module(f"sitegen.pages.{name}").pages(site)
