@@ -54,3 +54,9 @@ class BuildLocked(SitegenError):
     """Another build is writing into the same output folder."""
 
     exit_code = 1
+
+
+class ForeignOutput(SitegenError):
+    """The output folder holds files sitegen did not write; replacing it could lose them."""
+
+    exit_code = 2

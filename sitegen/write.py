@@ -29,7 +29,8 @@ class WriteStats:
 def safe_relpath(path: str) -> PurePosixPath:
     """A page path that cannot leave the output folder (no absolute paths, no ``..``)."""
     rel = PurePosixPath(path)
-    if rel.is_absolute() or any(part in ("..", "") for part in rel.parts) or "\\" in path or "\0" in path:
+    parts = path.split("/")
+    if rel.is_absolute() or any(part in ("..", ".", "") for part in parts) or "\\" in path or "\0" in path:
         raise ValueError(f"unsafe output path: {path!r}")
     return rel
 
@@ -46,6 +47,7 @@ class SiteWriter:
 
     def __enter__(self) -> "SiteWriter":
         self.out.parent.mkdir(parents=True, exist_ok=True)
+        self._refuse_foreign_output()
         self._lock()
         shutil.rmtree(self.staging, ignore_errors=True)  # leftovers of a killed build
         self.staging.mkdir()
@@ -55,6 +57,15 @@ class SiteWriter:
         if exc_type is not None:
             self.abort()
         self._unlock()
+
+    def _refuse_foreign_output(self) -> None:
+        """Never swap away a non-empty folder that sitegen did not write (it would be deleted)."""
+        from sitegen.errors import ForeignOutput
+        if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MANIFEST).is_file():
+            raise ForeignOutput(f"{self.out} is not empty and was not written by sitegen; "
+                                "choose another --out or empty it first")
+        if self.out.exists() and not self.out.is_dir():
+            raise ForeignOutput(f"{self.out} is a file, not a folder")
 
     def _lock(self) -> None:
         from sitegen.errors import BuildLocked
