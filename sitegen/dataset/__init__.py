@@ -19,6 +19,7 @@ from sitegen.dataset.schema import SCHEMA
 VALIDATORS = {
     "pipeline": validate.validate_pipeline,
     "stage_history": validate.validate_stage_history,
+    "orders": validate.validate_orders,
     "customers": validate.validate_customers,
     "targets": validate.validate_targets,
     "feedback": validate.validate_feedback,
@@ -68,7 +69,7 @@ def load_dataset(config: Config) -> Dataset:
         if name in VALIDATORS:
             frame = VALIDATORS[name](frame, display, config, log)
         tables[name] = frame
-    if "pipeline" not in files or not (config.table_path("pipeline").exists() or config.table_path("orders").exists()):
+    if not (config.table_path("pipeline").exists() or config.table_path("orders").exists()):
         log.add(display_path(config.data_dir, config.root), 0, "",
                 "neither pipeline nor orders data found",
                 f"put {config.tables['pipeline'].file} and/or {config.tables['orders'].file} in the data folder")

@@ -25,6 +25,8 @@ from sitegen.dataset.problems import ProblemLog
 from sitegen.dataset.schema import Column, TableSpec
 
 LINE = "_line"  # helper column: the row's line number in its file
+MAX_CELL = 10_000  # longer text cells are cut (a 1 MB note would bloat every page that shows it)
+DELIMITERS = (",", ";", "\t", "|")
 
 
 def header_key(name: str) -> str:
@@ -68,12 +70,21 @@ def _read_bytes(path: Path, display: str, log: ProblemLog) -> bytes | None:
     return raw
 
 
+def sniff_delimiter(text: str) -> str:
+    """The separator of the header line: Excel writes ``;`` in many locales, some tools tabs."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
 def _parse_csv(text: str, display: str, log: ProblemLog) -> pd.DataFrame | None:
     """Parse CSV text as strings; ragged rows and broken quotes are errors with their line."""
+    sep = sniff_delimiter(text)
     try:
         frame = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
-            skip_blank_lines=False, engine="c", on_bad_lines="error",
+            skip_blank_lines=False, engine="c", on_bad_lines="error", sep=sep,
         )
     except pandas.errors.EmptyDataError:
         log.add(display, 1, "", "file has no header row", "the first line must name the columns")
@@ -83,9 +94,17 @@ def _parse_csv(text: str, display: str, log: ProblemLog) -> pd.DataFrame | None:
         log.add(display, line, "", message,
                 "every row needs the same number of cells as the header; quote cells that contain commas")
         return None
+    frame.attrs["headers"] = [str(c) for c in _header_names(text, sep)]
     frame = frame.dropna(how="all")  # blank lines
     frame[LINE] = (frame.index.to_numpy() + 2).astype(np.int64)
+    if frame.empty:
+        log.add(display, 1, "", "file has a header but no rows", "the table is treated as empty", "warning")
     return frame.reset_index(drop=True)
+
+
+def _header_names(text: str, sep: str) -> list[str]:
+    """The header cells exactly as written (pandas would rename repeats)."""
+    return next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep), [])
 
 
 def _parser_error(message: str) -> tuple[int, str]:
@@ -100,37 +119,37 @@ def _parser_error(message: str) -> tuple[int, str]:
 
 
 def _map_columns(frame: pd.DataFrame, display: str, spec: TableSpec, column_map, log: ProblemLog) -> pd.DataFrame | None:
-    """Rename the file's headers to canonical names; report missing required columns."""
-    by_key: dict[str, str] = {}
-    for header in frame.columns:
-        if header == LINE:
-            continue
-        key = header_key(str(header))
+    """Rename the file's headers to canonical names; report missing required columns.
+
+    Works by position, because pandas renames a repeated header (``amount.1``): the
+    original names are kept in ``frame.attrs["headers"]``.
+    """
+    headers = frame.attrs.get("headers") or [str(c) for c in frame.columns if c != LINE]
+    by_key: dict[str, int] = {}
+    for pos, header in enumerate(headers):
+        key = header_key(header)
         if key in by_key:
-            log.add(display, 1, str(header), "column appears twice; the first one is used",
+            log.add(display, 1, header.strip(), "column appears twice; the first one is used",
                     "rename or delete the duplicate", "warning")
             continue
-        by_key[key] = header
-    rename: dict[str, str] = {}
+        by_key[key] = pos
+    chosen: dict[str, int] = {}
     for col in spec.columns:
-        wanted = column_map.get(col.name, col.name)
-        header = by_key.get(header_key(wanted))
-        if header is not None:
-            rename[header] = col.name
-    missing = [c.name for c in spec.columns if c.required and c.name not in rename.values()]
-    if spec.name == "orders" and "amount" not in rename.values():
-        for need in ("quantity", "unit_price"):
-            if need not in rename.values():
-                missing.append(f"amount (or {need})")
+        pos = by_key.get(header_key(column_map.get(col.name, col.name)))
+        if pos is not None:
+            chosen[col.name] = pos
+    missing = [c.name for c in spec.columns if c.required and c.name not in chosen]
+    if spec.name == "orders" and "amount" not in chosen:
+        missing += [f"amount (or {need})" for need in ("quantity", "unit_price") if need not in chosen]
     for name in missing:
         wanted = column_map.get(name, name)
-        close = _closest(wanted, list(by_key.values()))
+        close = _closest(wanted, headers)
         hint = f"did you mean '{close}'? map it in [data.{spec.name}] columns" if close else \
             f"add the column or map it in [data.{spec.name}] columns = {{ {name.split(' ')[0]} = \"Your header\" }}"
         log.add(display, 1, name.split(" ")[0], "required column is missing", hint)
     if missing:
         return None
-    out = frame[list(rename)].rename(columns=rename)
+    out = pd.DataFrame({name: frame.iloc[:, pos] for name, pos in chosen.items()})
     out[LINE] = frame[LINE]
     return out
 
@@ -161,8 +180,10 @@ def _coerce_column(values: pd.Series, col: Column, display: str, lines: np.ndarr
                    log: ProblemLog) -> pd.Series:
     if col.kind == "date":
         parsed, bad = parse_dates(values, dayfirst=config.rules.dayfirst)
-        _report_bad(bad, values, lines, display, col.name, "not a date",
-                    "use 2026-03-05, 2026/3/5, 20260305 or 2026年3月5日", log)
+        hint = "use 2026-03-05, 2026/3/5, 20260305 or 2026年3月5日"
+        if not config.rules.dayfirst:
+            hint += "; for day-first dates like 13/5/2026 set [rules] dayfirst = true"
+        _report_bad(bad, values, lines, display, col.name, "not a date", hint, log)
         return parsed
     if col.kind in ("amount", "number"):
         parsed, bad = parse_amounts(values)
@@ -180,7 +201,18 @@ def _coerce_column(values: pd.Series, col: Column, display: str, lines: np.ndarr
         _report_bad(bad, values, lines, display, col.name, "not a probability",
                     "use 0-1 (0.4) or a percentage (40 or 40%)", log)
         return parsed
-    return values.astype(object).where(values.notna(), None)
+    return _cut_long_text(values, col.name, display, lines, log)
+
+
+def _cut_long_text(values: pd.Series, column: str, display: str, lines: np.ndarray, log: ProblemLog) -> pd.Series:
+    """Text as plain objects (None when missing); cells over ``MAX_CELL`` characters are cut with a warning."""
+    values = values.astype(object).where(values.notna(), None)
+    long = values.str.len().gt(MAX_CELL).to_numpy(dtype=bool) if len(values) else np.zeros(0, bool)
+    if long.any():
+        log.add_rows(display, lines[long], column, f"cell longer than {MAX_CELL:,} characters; cut",
+                     "shorten it in the source", "warning")
+        values = values.where(~long, values.str.slice(0, MAX_CELL) + "…")
+    return values
 
 
 def _report_bad(bad: pd.Series, values: pd.Series, lines: np.ndarray, display: str, column: str, message: str,

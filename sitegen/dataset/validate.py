@@ -79,6 +79,26 @@ def validate_pipeline(frame: pd.DataFrame, display: str, config: Config, log: Pr
 def validate_stage_history(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:
     lines = frame[LINE].to_numpy()
     frame["stage"] = map_stages(frame["stage"], stage_lookup(config), display, "stage", lines, log)
+    order = {key: i for i, key in enumerate(config.stage_keys)}
+    steps = frame.assign(i=frame["stage"].map(order)).dropna(subset=["i", "entered_date"])
+    steps = steps.sort_values(["opportunity_id", "i"], kind="stable")
+    same = steps["opportunity_id"].eq(steps["opportunity_id"].shift())
+    backwards = (same & (steps["entered_date"] < steps["entered_date"].shift())).to_numpy()
+    if backwards.any():
+        log.add_rows(display, steps[LINE].to_numpy()[backwards], "entered_date",
+                     "entered this stage before an earlier stage",
+                     "check the dates; the furthest stage reached still counts", "warning")
+    return frame
+
+
+def validate_orders(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:
+    for column in ("amount", "quantity"):
+        if column in frame:
+            negative = (frame[column] < 0).to_numpy()
+            if negative.any():
+                log.add_rows(display, frame[LINE].to_numpy()[negative], column, "negative value",
+                             "counted as a return or credit note, reducing revenue", "warning",
+                             values=frame[column].to_numpy()[negative])
     return frame
 
 
@@ -138,6 +158,7 @@ def check_references(tables: dict[str, pd.DataFrame], displays: dict[str, str], 
                 log.add_rows(displays[name], frame[LINE].to_numpy()[orphan], "customer_id",
                              "customer not in customers file", "the customer gets a page named by its id",
                              "warning", values=frame["customer_id"].to_numpy()[orphan], per_kind=10)
+        _orders_before_customer(customers, tables.get("orders"), displays["orders"], log)
     pipeline = tables.get("pipeline")
     if pipeline is not None:
         known = set(pipeline["opportunity_id"].dropna())
@@ -150,6 +171,19 @@ def check_references(tables: dict[str, pd.DataFrame], displays: dict[str, str], 
                 log.add_rows(displays[name], frame[LINE].to_numpy()[orphan], "opportunity_id",
                              "opportunity not in pipeline file", "the row is ignored for deal metrics",
                              "warning", values=frame["opportunity_id"].to_numpy()[orphan], per_kind=10)
+
+
+def _orders_before_customer(customers: pd.DataFrame, orders: pd.DataFrame | None, display: str,
+                            log: ProblemLog) -> None:
+    """An order dated before its customer's created_date usually means one of the dates is wrong."""
+    if orders is None or "created_date" not in customers:
+        return
+    created = orders["customer_id"].map(customers.drop_duplicates("customer_id").set_index("customer_id")["created_date"])
+    early = (orders["order_date"] < created).to_numpy()
+    if early.any():
+        log.add_rows(display, orders[LINE].to_numpy()[early], "order_date",
+                     "order dated before the customer was created", "check customers.csv created_date",
+                     "warning", values=orders["order_date"].dt.strftime("%Y-%m-%d").to_numpy()[early], per_kind=10)
 
 
 def _unique(frame: pd.DataFrame, column: str, display: str, log: ProblemLog) -> None:
