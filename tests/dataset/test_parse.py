@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen.dataset.parse import _BLANKS
 from sitegen.dataset.parse import (
     DecodeFailure, decode_csv_bytes, normalize_header, parse_amounts, parse_dates, parse_probabilities, suggest,
 )
@@ -208,7 +209,7 @@ CELLS = st.one_of(BLANKS, st.text(max_size=12))
 @settings(max_examples=40, deadline=None)
 @given(cells=st.lists(CELLS, min_size=1, max_size=30))
 def test_property_every_cell_is_exactly_one_of_blank_parsed_or_invalid(cells):
-    blank = np.array([c is None or isinstance(c, float) or not str(c).strip(" \t\u3000\xa0\ufeff") for c in cells])
+    blank = np.array([c is None or isinstance(c, float) or not str(c).strip(_BLANKS) for c in cells])
     series = pd.Series(cells, dtype=object)
     for parse in (parse_dates, parse_amounts, parse_probabilities):
         values, invalid = parse(series)
