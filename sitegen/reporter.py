@@ -47,13 +47,18 @@ class StreamReporter(Reporter):
         print(message, file=self.err)
 
     def progress(self, label: str, done: int, total: int) -> None:
-        if not self.tty or total <= 0:
+        """A one-line counter on a terminal (``total`` 0 = unknown); in CI only with --verbose, every 5,000."""
+        if not self.tty:
+            if self.verbose and done and done // 5000 != self._last:
+                self._last = done // 5000
+                print(f"{label}: {done}", file=self.stream, flush=True)
             return
-        percent = done * 100 // total
-        if percent != self._last or done == total:
-            self._last = percent
-            self.stream.write(f"\r{label}: {done}/{total} ({percent}%)")
-            self.stream.flush()
+        if done == self._last:
+            return
+        self._last = done
+        shown = f"{done}/{total} ({done * 100 // total}%)" if total > 0 else f"{done}"
+        self.stream.write(f"\r{label}: {shown}")
+        self.stream.flush()
 
     def _clear(self) -> None:
         if self.tty and self._last >= 0:
