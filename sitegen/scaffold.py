@@ -1,8 +1,11 @@
-"""``sitegen init``: a new site folder with config, sample data, the default playbook and a templates folder."""
+"""``sitegen init``: a new site folder with config, sample data, the default playbook, a templates folder,
+and ready-made CI (GitHub Actions and GitLab CI) with the ``requirements.txt`` they install from."""
 
 from __future__ import annotations
 
+import json
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 from sitegen.errors import ConfigError, ConfigProblem
@@ -39,6 +42,53 @@ to change; everything else keeps coming from sitegen. See docs/templates.md.
 """
 
 
+SCAFFOLD_FILES = Path(__file__).resolve().parent / "scaffold_files"
+CI_FILES = {  # file in the new site -> its text in sitegen/scaffold_files/
+    ".github/workflows/sitegen.yml": "sitegen.yml",
+    ".gitlab-ci.yml": "gitlab-ci.yml",
+}
+REQUIREMENTS = """\
+# What CI installs to check and build this site (see docs/deploy.md).
+# Pinned to the sitegen that created the site, so rebuilding old data gives the same site;
+# upgrade on purpose by changing this line. The name "sitegen" on the public PyPI belongs to an
+# unrelated project: if this line is a plain version, point it at where your team gets sitegen,
+# e.g. "sitegen @ git+https://git.example.com/tools/sitegen@v0.1.0" or your package index.
+{requirement}
+"""
+
+
+def requirement_line() -> str:
+    """How pip should install the running sitegen: its VCS or archive URL when it came from one
+    (PEP 610 ``direct_url.json``), else ``sitegen==<version>``."""
+    try:
+        dist = metadata.distribution("sitegen")
+    except metadata.PackageNotFoundError:
+        return "sitegen"
+    info = json.loads(dist.read_text("direct_url.json") or "{}")
+    url = info.get("url", "")
+    if "vcs_info" in info and not url.startswith("file:"):
+        vcs = info["vcs_info"]
+        return f"sitegen @ {vcs['vcs']}+{url}@{vcs.get('commit_id') or vcs.get('requested_revision', '')}".rstrip("@")
+    if "archive_info" in info and not url.startswith("file:"):
+        return f"sitegen @ {url}"
+    return f"sitegen=={dist.version}"
+
+
+def write_ci_files(target: Path) -> list[Path]:
+    """GitHub and GitLab CI files plus requirements.txt; files that already exist are left alone."""
+    texts = {rel: (SCAFFOLD_FILES / name).read_text(encoding="utf-8") for rel, name in CI_FILES.items()}
+    texts["requirements.txt"] = REQUIREMENTS.format(requirement=requirement_line())
+    written = []
+    for rel, text in texts.items():
+        path = target / rel
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def create_site(target: Path, customers: int = 300, seed: int = 1) -> list[Path]:
     """Create the folder layout of a new site; refuse to overwrite an existing config."""
     from sitegen.demo import generate_demo_data
@@ -62,6 +112,7 @@ def create_site(target: Path, customers: int = 300, seed: int = 1) -> list[Path]
     readme = target / "templates" / "README.md"
     readme.write_text(TEMPLATES_README, encoding="utf-8")
     written.append(readme)
-    (target / ".gitignore").write_text("output/\n", encoding="utf-8")
+    (target / ".gitignore").write_text("output/\n.output.*\n", encoding="utf-8")
     written.append(target / ".gitignore")
+    written += write_ci_files(target)
     return written
