@@ -73,7 +73,26 @@ def validate_pipeline(frame: pd.DataFrame, display: str, config: Config, log: Pr
                          "check both dates", "warning")
     if "grade" in frame:
         frame["grade"] = _normalise(frame, "grade", GRADES, display, "use high, medium or low", log)
+    _summary_warnings(frame, display, config, log)
     return frame
+
+
+def _summary_warnings(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> None:
+    """One warning per kind of gap that metrics work around (lost stage, open amount, customer)."""
+    lost = frame["status"] == "lost"
+    no_stage = lost & (frame["lost_at_stage"].isna() if "lost_at_stage" in frame else True)
+    if no_stage.any() and not config.table_path("stage_history").exists():
+        log.add(display, 0, "lost_at_stage", f"{int(no_stage.sum())} lost deal(s) without lost_at_stage",
+                "they count as lost at the first stage in the funnel; add lost_at_stage or stage_history.csv",
+                "warning")
+    no_amount = (frame["status"] == "open") & (frame["amount"].isna() if "amount" in frame else True)
+    if no_amount.any():
+        log.add(display, 0, "amount", f"{int(no_amount.sum())} open deal(s) without amount",
+                "they count as 0 in pipeline value and forecast", "warning")
+    no_customer = frame["customer_id"].isna() if "customer_id" in frame else pd.Series(True, index=frame.index)
+    if no_customer.any():
+        log.add(display, 0, "customer_id", f"{int(no_customer.sum())} deal(s) without customer_id",
+                "they count in pipeline figures but appear on no customer page", "warning")
 
 
 def validate_stage_history(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|\d{2}))?$")
@@ -92,3 +93,45 @@ def periods_between(kind: str, first: pd.Timestamp, last: pd.Timestamp, fy_start
 def month_labels(dates: pd.Series) -> pd.Series:
     """``YYYY-MM`` label per date (vectorised)."""
     return dates.dt.strftime("%Y-%m")
+
+
+KINDS = ("month", "quarter", "year")
+_EPOCH_MONTH = pd.Timestamp("1970-01-01")
+
+
+def month_ids(dates: pd.Series) -> np.ndarray:
+    """Months since 1970-01 per date (vectorised); missing dates give -1 (callers mask them first)."""
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    ids = values.astype("datetime64[M]").astype(np.int64)
+    return np.where(np.isnat(values), -1, ids)
+
+
+def period_ids(months: np.ndarray, kind: str, fy_start: int = 1) -> np.ndarray:
+    """Index of the month, (fiscal) quarter or (fiscal) year containing each month id."""
+    if kind == "month":
+        return months
+    size = 3 if kind == "quarter" else 12
+    return (months - (fy_start - 1)) // size
+
+
+def period_of_id(kind: str, pid: int, fy_start: int = 1) -> Period:
+    """The :class:`Period` of a month, quarter or year index from :func:`period_ids`."""
+    first = int(pid) if kind == "month" else int(pid) * (3 if kind == "quarter" else 12) + fy_start - 1
+    return of_kind(kind, _EPOCH_MONTH + pd.DateOffset(months=first), fy_start)
+
+
+def id_of_period(p: Period, fy_start: int = 1) -> int:
+    """Inverse of :func:`period_of_id`."""
+    month = (p.start.year - 1970) * 12 + p.start.month - 1
+    return int(period_ids(np.array([month]), p.kind, fy_start)[0])
+
+
+def all_periods(first: pd.Timestamp, last: pd.Timestamp, fy_start: int = 1) -> list[Period]:
+    """Every month, quarter and year overlapping [first, last]: months first, then quarters, then years."""
+    return [p for kind in KINDS for p in periods_between(kind, first, last, fy_start)]
+
+
+def days_between(later: np.ndarray, earlier: np.ndarray | np.datetime64) -> np.ndarray:
+    """Whole days from ``earlier`` to ``later`` as floats (NaN when either date is missing)."""
+    delta = np.asarray(later, dtype="datetime64[ns]") - np.asarray(earlier, dtype="datetime64[ns]")
+    return np.where(np.isnat(delta), np.nan, delta.astype("timedelta64[D]").astype(float))

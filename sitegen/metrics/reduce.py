@@ -1,78 +1,257 @@
-"""The few reductions that touch line-level tables (order lines, activities).
+"""The few reductions that touch line-level tables (order lines, activities, stage history).
 
-Everything else in ``metrics`` works on what these return: one row per order,
-per customer, per customer x month. Scaling past one machine replaces only this module.
+Everything else in ``metrics`` works on what these return: one row per order, per
+customer x month, per product x month, per deal x activity date. Scaling past one
+machine replaces only this module. Ids are factorised to integer codes once, so the
+group-bys below run on integers, not on millions of strings.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sitegen.config import Config
 from sitegen.dataset import Dataset
+from sitegen.metrics.activity import activity_days, deal_activity
+from sitegen.metrics.grouped import UNASSIGNED, UNKNOWN, factorize
+from sitegen.metrics.periods import month_ids
 
 
-def order_lines(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> pd.DataFrame | None:
-    """Revenue-bearing order lines dated up to ``as_of``: excluded statuses dropped, amount filled."""
-    lines = dataset.get("orders")
-    if lines is None:
-        return None
-    keep = lines["order_date"].notna() & (lines["order_date"] <= as_of) & lines["customer_id"].notna()
-    if "status" in lines:
-        excluded = {s.casefold() for s in config.rules.excluded_order_statuses}
-        keep &= ~lines["status"].astype("string").str.strip().str.casefold().isin(excluded).fillna(False)
-    lines = lines.loc[keep]
-    amount = lines["amount"] if "amount" in lines else pd.Series(np.nan, index=lines.index)
-    if "quantity" in lines and "unit_price" in lines:
-        amount = amount.fillna(lines["quantity"] * lines["unit_price"])
-    order_key = lines["customer_id"].astype(str) + "|" + lines["order_date"].dt.strftime("%Y-%m-%d")
-    if "order_id" in lines:
-        order_key = lines["order_id"].where(lines["order_id"].notna(), "~" + order_key)
-    out = pd.DataFrame({
-        "order_key": order_key.astype(str),
-        "customer_id": lines["customer_id"].astype(str),
-        "order_date": lines["order_date"],
-        "amount": amount.astype(float),
-        "cost": lines["cost"].astype(float) if "cost" in lines else np.nan,
-    })
-    for col in ("product", "channel", "owner", "paid_amount", "due_date"):
-        if col in lines:
-            out[col] = lines[col]
-    return out.reset_index(drop=True)
+
+@dataclass(frozen=True)
+class Reduced:
+    """Compact tables built once per build from the line-level inputs (all dated up to as_of)."""
+
+    customer_ids: pd.Index          # every customer id known from any table, sorted
+    orders: pd.DataFrame            # one row per order (see :func:`orders_from_lines`)
+    customer_months: pd.DataFrame   # customer_id, month, month_id, revenue, margin, orders
+    product_months: pd.DataFrame    # product, month_id, revenue, margin, quantity, lines
+    deal_activity: pd.DataFrame     # opportunity_id, date: distinct activity days per deal, sorted
+    deal_next_action: pd.Series     # opportunity_id -> latest next_action_date planned in activities
+    activities: pd.DataFrame        # owner, type, date, activities (count per owner x type x day)
+    customer_activity: pd.Series    # customer_id -> latest activity date
 
 
-def orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
-    """One row per order: its customer, date, revenue, known cost and margin, owner and channel."""
-    lines = lines.assign(
-        margin_part=(lines["amount"] - lines["cost"]).where(lines["cost"].notna()),
-        amount0=lines["amount"].fillna(0.0),
+def customer_universe(dataset: Dataset, order_customers: np.ndarray) -> pd.Index:
+    """Sorted ids of every customer in customers, orders (``order_customers``: distinct ids) or pipeline."""
+    ids = [np.asarray(order_customers, dtype=object)]
+    for name in ("customers", "pipeline"):
+        frame = dataset.get(name)
+        if frame is not None and "customer_id" in frame:
+            ids.append(pd.unique(frame["customer_id"].dropna().to_numpy()))
+    return pd.Index(np.sort(pd.unique(np.concatenate(ids).astype(str))).astype(object), dtype=object,
+                    name="customer_id")
+
+
+def reduce_dataset(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> Reduced:
+    """Run every reduction for ``as_of``."""
+    lines, order_customers = order_lines(dataset, config, as_of)
+    ids = customer_universe(dataset, order_customers)
+    if lines is not None:
+        lines["cust"] = ids.get_indexer(order_customers.astype(str))[lines["cust"].to_numpy()]
+    orders = orders_from_lines(lines, ids, _customer_owner(dataset, ids)) if lines is not None else empty_orders()
+    owner_days, customer_last = activity_days(dataset, as_of)
+    visits, planned = deal_activity(dataset, as_of)
+    return Reduced(
+        customer_ids=ids, orders=orders, customer_months=customer_months(orders),
+        product_months=product_months(lines) if lines is not None else _empty_product_months(),
+        deal_activity=visits, deal_next_action=planned, activities=owner_days, customer_activity=customer_last,
     )
-    agg = {
-        "customer_id": ("customer_id", "first"), "order_date": ("order_date", "min"),
-        "revenue": ("amount0", "sum"), "cost": ("cost", "sum"), "margin": ("margin_part", "sum"),
-        "cost_known": ("cost", "count"),
-    }
-    for col in ("owner", "channel"):
-        if col in lines:
-            agg[col] = (col, "first")
-    orders = lines.groupby("order_key", sort=True).agg(**agg).reset_index()
-    orders.loc[orders["cost_known"] == 0, ["cost", "margin"]] = np.nan
-    return orders.drop(columns="cost_known")
+
+
+def excluded_status(status: pd.Series, excluded: tuple[str, ...]) -> np.ndarray:
+    """Mask of cancelled/returned lines: the configured statuses, compared trimmed and casefolded."""
+    codes, uniques = factorize(status)
+    wanted = {s.strip().casefold() for s in excluded}
+    bad = np.array([str(u).strip().casefold() in wanted for u in uniques] + [False], dtype=bool)
+    return bad[codes]  # code -1 (missing) picks the trailing False
+
+
+def order_lines(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> tuple[pd.DataFrame | None, np.ndarray]:
+    """Revenue-bearing order lines dated up to ``as_of`` with integer ``order`` and ``cust`` codes,
+    and the distinct customer ids that ``cust`` indexes.
+
+    Excluded statuses are dropped; a missing amount is quantity x unit_price. Without an
+    ``order_id`` (column or value) one customer's lines on one date are one order. Text columns
+    stay numpy object arrays (no conversion to pandas strings: this table has millions of rows).
+    """
+    raw = dataset.get("orders")
+    if raw is None:
+        return None, np.array([], dtype=object)
+    keep = (raw["order_date"].notna() & (raw["order_date"] <= as_of) & raw["customer_id"].notna()).to_numpy().copy()
+    if "status" in raw:
+        keep &= ~excluded_status(raw["status"], config.rules.excluded_order_statuses)
+
+    def column(name: str, dtype=None) -> np.ndarray:
+        return raw[name].to_numpy(dtype=dtype)[keep]
+
+    amount = column("amount", float) if "amount" in raw else np.full(int(keep.sum()), np.nan)
+    if "quantity" in raw and "unit_price" in raw:
+        amount = np.where(np.isnan(amount), column("quantity", float) * column("unit_price", float), amount)
+    cust, customers = factorize(column("customer_id"))
+    dates = column("order_date", "datetime64[ns]")
+    order, _ = factorize(cust * 1_000_000 + dates.astype("datetime64[D]").astype(np.int64))
+    if "order_id" in raw and len(cust):  # an id is one order per customer (reused by another: another order)
+        by_id, _ = factorize(column("order_id"))
+        with_id, _ = factorize(by_id * (int(cust.max()) + 1) + cust)
+        order = np.where(by_id >= 0, with_id, int(with_id.max()) + 1 + order)
+    out = pd.DataFrame({
+        "order": order, "cust": cust, "order_date": dates, "amount": amount,
+        "cost": column("cost", float) if "cost" in raw else np.nan,
+        "quantity": column("quantity", float) if "quantity" in raw else np.nan,
+    })
+    for name in ("order_id", "channel", "owner", "product"):
+        if name in raw:
+            out[name] = pd.Series(column(name), dtype=object)
+    return out, customers
+
+
+def orders_from_lines(lines: pd.DataFrame, ids: pd.Index, customer_owner: np.ndarray) -> pd.DataFrame:
+    """One row per order: key, customer, date, revenue, known cost, margin, owner, channel, flags.
+
+    ``owner`` is attributed (SPEC §4): the order's owner, else the customer's owner, else
+    "unassigned". An order whose net amount is negative is a return (``is_return``): its amount
+    counts in revenue, but it is not an order for counts, AOV, frequency or first-order dates.
+    ``first_order`` marks each customer's first counted order (the order that makes a new customer).
+    Sorted by date, then by first appearance in the file. Order-level values (customer, owner, channel,
+    id) come from its first line.
+    """
+    if lines.empty:
+        return empty_orders()
+    order = lines["order"].to_numpy()
+    sort = np.argsort(order, kind="stable")
+    starts = np.flatnonzero(np.r_[True, order[sort][1:] != order[sort][:-1]])
+    first = sort[starts]
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values[sort], starts) if len(sort) else np.zeros(0)
+
+    amount, cost = lines["amount"].to_numpy(), lines["cost"].to_numpy()
+    known = ~np.isnan(cost)
+    cost_known = total(known.astype(np.int64)) > 0
+    margin_known = known & ~np.isnan(amount)
+    day = lines["order_date"].to_numpy(dtype="datetime64[ns]")
+    cust = lines["cust"].to_numpy()[first]
+    orders = pd.DataFrame({
+        "order_date": np.minimum.reduceat(day[sort], starts) if len(sort) else day[:0],
+        "revenue": total(np.nan_to_num(amount)),
+        "cost": np.where(cost_known, total(np.where(known, cost, 0.0)), np.nan),
+        "margin": np.where(total(margin_known.astype(np.int64)) > 0,
+                           total(np.where(margin_known, amount - np.nan_to_num(cost), 0.0)), np.nan),
+    })
+    key = lines["order_id"].to_numpy()[first] if "order_id" in lines else np.full(len(first), None, dtype=object)
+    reused = pd.Series(key).duplicated(keep=False).to_numpy() & pd.notna(key)
+    if reused.any():  # an order id used by several customers: "id|customer"
+        key[reused] = key[reused].astype(str) + "|" + ids.to_numpy()[cust[reused]]
+    no_id = pd.isna(key)
+    if no_id.any():  # "~customer|date": the order of lines without an order id
+        dates = orders["order_date"].to_numpy(dtype="datetime64[D]")[no_id].astype(str).astype(object)
+        key[no_id] = "~" + ids.to_numpy()[cust[no_id]] + "|" + dates
+    orders.insert(0, "order_key", pd.Series(key, dtype=object))
+    orders.insert(1, "customer_id", pd.Categorical.from_codes(cust, categories=ids))
+    owner = lines["owner"].to_numpy()[first] if "owner" in lines else np.full(len(first), None, dtype=object)
+    owner = np.where(pd.notna(owner), owner, customer_owner[cust])
+    orders["owner"] = _categorical(np.where(pd.notna(owner), owner, UNASSIGNED))
+    if "channel" in lines:
+        orders["channel"] = _categorical(lines["channel"].to_numpy()[first])
+    orders["is_return"] = orders["revenue"].to_numpy() < 0
+    orders["month_id"] = month_ids(orders["order_date"])
+    orders["_cust"] = cust
+    orders = orders.sort_values("order_date", kind="stable").reset_index(drop=True)
+    counted = np.flatnonzero(~orders["is_return"].to_numpy())
+    _, first_order = np.unique(orders["_cust"].to_numpy()[counted], return_index=True)
+    orders["first_order"] = np.zeros(len(orders), dtype=bool)
+    orders.loc[counted[first_order], "first_order"] = True
+    return orders.drop(columns="_cust")
+
+
+def _categorical(values: np.ndarray) -> pd.Categorical:
+    """A categorical with sorted categories, hashing each value once."""
+    codes, uniques = factorize(values)
+    if len(uniques) == 0:
+        return pd.Categorical(np.full(len(values), np.nan), categories=pd.Index([], dtype=object))
+    order = np.argsort(uniques.astype(str), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return pd.Categorical.from_codes(np.where(codes >= 0, rank[np.maximum(codes, 0)], -1),
+                                     categories=pd.Index(uniques[order], dtype=object))
+
+
+def _customer_owner(dataset: Dataset, ids: pd.Index) -> np.ndarray:
+    """Owner from the customers file per customer code (None when unknown)."""
+    master = dataset.get("customers")
+    out = np.full(len(ids), None, dtype=object)
+    if master is not None and "owner" in master:
+        owners = master.drop_duplicates("customer_id").set_index("customer_id")["owner"]
+        out[:] = owners.reindex(ids).astype(object).where(lambda s: s.notna(), None).to_numpy()
+    return out
+
+
+def empty_orders() -> pd.DataFrame:
+    return pd.DataFrame({
+        "order_key": pd.Series(dtype=object), "customer_id": pd.Categorical([]),
+        "order_date": pd.Series(dtype="datetime64[ns]"), "revenue": pd.Series(dtype=float),
+        "cost": pd.Series(dtype=float), "margin": pd.Series(dtype=float), "owner": pd.Categorical([]),
+        "is_return": pd.Series(dtype=bool), "month_id": pd.Series(dtype=np.int64),
+        "first_order": pd.Series(dtype=bool)})
 
 
 def customer_totals(orders: pd.DataFrame) -> pd.DataFrame:
-    """Lifetime figures per customer (to as_of): orders, revenue, margin, first and last order date."""
-    return orders.groupby("customer_id", sort=True).agg(
-        orders=("order_key", "size"), revenue=("revenue", "sum"), margin=("margin", "sum"),
-        first_order_date=("order_date", "min"), last_order_date=("order_date", "max"),
-    )
+    """Lifetime figures per customer (to as_of): orders, revenue, margin, first and last order date.
+
+    Returns (negative orders) count in revenue and margin only; margin is missing without any cost.
+    """
+    counted = orders[~orders["is_return"]]
+    dates = counted.groupby("customer_id", observed=True).agg(
+        orders=("order_key", "size"), first_order_date=("order_date", "min"), last_order_date=("order_date", "max"))
+    grouped = orders.groupby("customer_id", observed=True)
+    money = pd.DataFrame({"revenue": grouped["revenue"].sum(), "margin": grouped["margin"].sum(min_count=1)})
+    out = money.join(dates, how="left")
+    out["orders"] = out["orders"].fillna(0).astype("int64")
+    out.index = out.index.astype(object)
+    return out.sort_index()[["orders", "revenue", "margin", "first_order_date", "last_order_date"]]
 
 
 def customer_months(orders: pd.DataFrame) -> pd.DataFrame:
-    """Revenue and orders per customer x month (``YYYY-MM``), long format, sorted."""
-    month = orders["order_date"].dt.to_period("M").astype(str)
-    return (orders.assign(month=month)
-            .groupby(["customer_id", "month"], sort=True)
-            .agg(revenue=("revenue", "sum"), orders=("order_key", "size"))
-            .reset_index())
+    """Revenue, margin and orders per customer x month (``month`` = ``YYYY-MM``), sorted; orders exclude returns."""
+    grouped = orders.assign(counted=~orders["is_return"]).groupby(["customer_id", "month_id"], sort=True,
+                                                                  observed=True)
+    out = pd.DataFrame({"revenue": grouped["revenue"].sum(), "margin": grouped["margin"].sum(min_count=1),
+                        "orders": grouped["counted"].sum().astype("int64")}).reset_index()
+    out.insert(1, "month", pd.Series(_month_labels(out["month_id"].to_numpy()), dtype=object))
+    out["customer_id"] = out["customer_id"].astype(object)
+    return out
+
+
+def _month_labels(ids: np.ndarray) -> np.ndarray:
+    """``YYYY-MM`` for month ids, formatting each distinct month once."""
+    uniq, inverse = np.unique(ids, return_inverse=True)
+    labels = np.array([f"{1970 + m // 12}-{m % 12 + 1:02d}" for m in uniq.tolist()], dtype=object)
+    return labels[inverse]
+
+
+def product_months(lines: pd.DataFrame) -> pd.DataFrame:
+    """Revenue, margin, quantity and line count per product x month of the order (missing product: "unknown")."""
+    if "product" not in lines:
+        return _empty_product_months()
+    codes, uniques = factorize(lines["product"])
+    names = np.append(uniques.astype(str).astype(object), UNKNOWN)
+    month = month_ids(lines.groupby("order")["order_date"].transform("min"))  # the order's month, like revenue
+    amount, cost = lines["amount"].to_numpy(), lines["cost"].to_numpy()
+    frame = pd.DataFrame({"product": np.where(codes >= 0, codes, len(uniques)), "month_id": month,
+                          "revenue": np.nan_to_num(amount), "margin": np.where(np.isnan(cost), np.nan, amount - cost),
+                          "quantity": lines["quantity"].to_numpy(), "lines": 1})
+    out = frame.groupby(["product", "month_id"], sort=False).agg(
+        revenue=("revenue", "sum"), margin=("margin", "sum"), quantity=("quantity", "sum"), lines=("lines", "sum"), known=("margin", "count")).reset_index()
+    out.loc[out["known"] == 0, "margin"] = np.nan
+    out["product"] = names[out["product"].to_numpy()]
+    return out.drop(columns="known").sort_values(["product", "month_id"], kind="stable").reset_index(drop=True)
+
+
+def _empty_product_months() -> pd.DataFrame:
+    return pd.DataFrame({"product": pd.Series(dtype=object), "month_id": pd.Series(dtype=np.int64),
+                         "revenue": pd.Series(dtype=float), "margin": pd.Series(dtype=float),
+                         "quantity": pd.Series(dtype=float), "lines": pd.Series(dtype=np.int64)})

@@ -9,8 +9,8 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from sitegen.metrics.reports import records
 from sitegen.pages import File, Site
-from sitegen.pages.customers import customer_slugs
 
 CUSTOMER_COLUMNS = ("customer_id", "name", "tier", "rfm_segment", "r_score", "f_score", "m_score", "orders",
                     "revenue", "first_order_date", "last_order_date", "recency_days", "open_pipeline", "owner", "url")
@@ -50,21 +50,37 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def funnel_entries(funnel: pd.DataFrame) -> list[dict[str, Any]]:
+    """SPEC §6 funnel entries: stage, reached, conversion_from_previous, conversion_from_first."""
+    return [{"stage": r["stage"], "reached": int(r["reached"]),
+             "conversion_from_previous": jsonable(r["conversion_from_previous"]),
+             "conversion_from_first": jsonable(r["conversion_from_first"])}
+            for r in funnel.to_dict("records")] if len(funnel) else []
+
+
+def period_entries(periods: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """``periods`` of metrics.json: period label -> every figure of that period (see docs/metrics.md)."""
+    if periods.empty:
+        return {}
+    return {row.pop("period"): row for row in records(periods)}
+
+
+def metrics_json(site: Site) -> bytes:
+    """data/metrics.json (SPEC §6): as_of, currency, kpis (null when the input is absent), funnel, periods."""
+    m = site.metrics
+    metrics = {"as_of": m.as_of.strftime("%Y-%m-%d"), "currency": site.config.site.currency,
+               "kpis": {k: jsonable(v) for k, v in m.kpis.items()}, "funnel": funnel_entries(m.funnel),
+               "periods": period_entries(m.periods)}
+    return orjson.dumps(metrics, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
 def pages(site: Site) -> Iterator[File]:
     m = site.metrics
-    funnel = [{"stage": r["stage"], "reached": int(r["reached"]),
-               "conversion_from_previous": jsonable(r["conversion_from_previous"]),
-               "conversion_from_first": jsonable(r["conversion_from_first"])}
-              for r in m.funnel.to_dict("records")] if len(m.funnel) else []
-    metrics = {"as_of": m.as_of.strftime("%Y-%m-%d"), "currency": site.config.site.currency,
-               "kpis": {k: jsonable(v) for k, v in m.kpis.items()}, "funnel": funnel, "periods": {}}
-    yield File("data/metrics.json", orjson.dumps(metrics, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    yield File("data/metrics.json", metrics_json(site))
 
-    customers = m.customers.copy()
-    slugs = customer_slugs(customers)
-    customers["url"] = customers["customer_id"].map(lambda c: f"customers/{slugs[c]}/")
+    hrefs = {cid: f"customers/{slug}/" for cid, slug in site.customer_slugs.items()}
+    customers = m.customers.assign(url=m.customers["customer_id"].map(hrefs))
     yield File("data/customers.csv", csv_bytes(customers.reindex(columns=list(CUSTOMER_COLUMNS))))
 
-    deals = m.opportunities.copy()
-    deals["url"] = deals["customer_id"].map(lambda c: f"customers/{slugs[c]}/" if c in slugs else "")
+    deals = m.opportunities.assign(url=m.opportunities["customer_id"].map(hrefs).fillna(""))
     yield File("data/opportunities.csv", csv_bytes(deals.reindex(columns=list(OPPORTUNITY_COLUMNS))))

@@ -1,0 +1,67 @@
+"""Reductions of the activities table: activity days per deal, counts per owner x type x day, last contact."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sitegen.dataset import Dataset
+from sitegen.metrics.grouped import UNASSIGNED, distinct, factorize
+
+
+def deal_activity(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
+    """Distinct (deal, activity day) pairs up to as_of, sorted (enough to find the last activity at any
+    date), and each deal's latest planned ``next_action_date`` from those activities."""
+    acts = dataset.get("activities")
+    if acts is None or "opportunity_id" not in acts:
+        return (pd.DataFrame({"opportunity_id": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]")}),
+                pd.Series(dtype="datetime64[ns]"))
+    keep = ((acts["date"] <= as_of) & acts["opportunity_id"].notna()).to_numpy()
+    codes, uniques = factorize(acts["opportunity_id"].to_numpy()[keep])
+    day = acts["date"].to_numpy(dtype="datetime64[D]")[keep].astype(np.int64)
+    pairs = distinct(codes * 1_000_000 + day)
+    visits = pd.DataFrame({"opportunity_id": pd.Series(uniques[pairs // 1_000_000], dtype=object),
+                           "date": (pairs % 1_000_000).astype("datetime64[D]").astype("datetime64[ns]")})
+    planned = pd.Series(dtype="datetime64[ns]")
+    if "next_action_date" in acts:
+        when = acts["next_action_date"].to_numpy(dtype="datetime64[ns]")[keep]
+        latest = np.full(len(uniques), np.iinfo(np.int64).min)
+        has = ~np.isnat(when)
+        np.maximum.at(latest, codes[has], when[has].astype(np.int64))
+        planned = pd.Series(latest.astype("datetime64[ns]"), index=pd.Index(uniques, dtype=object))
+    return visits, planned
+
+
+def activity_days(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
+    """Activity counts per owner x type x day up to as_of (missing type "other", owner "unassigned"),
+    and each customer's latest activity date."""
+    acts = dataset.get("activities")
+    empty = pd.DataFrame({"owner": pd.Series(dtype=object), "type": pd.Series(dtype=object),
+                          "date": pd.Series(dtype="datetime64[ns]"), "activities": pd.Series(dtype=np.int64)})
+    if acts is None:
+        return empty, pd.Series(dtype="datetime64[ns]")
+    keep = (acts["date"] <= as_of).to_numpy()
+    day = acts["date"].to_numpy(dtype="datetime64[D]")[keep].astype(np.int64)
+    parts = []
+    for col, missing in (("owner", UNASSIGNED), ("type", "other")):
+        raw, uniques = factorize(acts[col].to_numpy()[keep]) if col in acts else (np.full(len(day), -1), [])
+        names = [str(u).strip().casefold() if col == "type" else u for u in uniques] + [missing]
+        codes, labels = factorize(np.array(names, dtype=object))   # distinct names only, then per row
+        parts.append((codes[raw], labels))
+    (owner_codes, owners), (type_codes, types) = parts
+    key = (owner_codes * len(types) + type_codes) * 1_000_000 + day
+    cells, inverse = np.unique(key, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), minlength=len(cells))
+    combo = cells // 1_000_000
+    out = pd.DataFrame({"owner": owners[combo // max(len(types), 1)], "type": types[combo % max(len(types), 1)],
+                        "date": (cells % 1_000_000).astype("datetime64[D]").astype("datetime64[ns]"),
+                        "activities": counts.astype(np.int64)})
+    out = out.sort_values(["owner", "type", "date"], kind="stable").reset_index(drop=True)
+    last = pd.Series(dtype="datetime64[ns]")
+    if "customer_id" in acts:
+        codes, uniques = factorize(acts["customer_id"].to_numpy()[keep])
+        has = codes >= 0
+        latest = np.full(len(uniques), np.iinfo(np.int64).min)
+        np.maximum.at(latest, codes[has], day[has])
+        last = pd.Series(latest.astype("datetime64[D]").astype("datetime64[ns]"), index=uniques.astype(str))
+    return out, last

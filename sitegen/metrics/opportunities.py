@@ -1,0 +1,68 @@
+"""The build's deal table (``Metrics.opportunities``): deals as of as_of plus grade and follow-up flags."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sitegen.config import Config
+from sitegen.metrics.pipeline import DealBase, deals_at, stage_index
+
+GRADE_ORDER = ("low", "medium", "high")
+
+
+def opportunities(base: DealBase, planned_in_activities: pd.Series, config: Config,
+                  as_of: pd.Timestamp) -> pd.DataFrame:
+    """:func:`pipeline.deals_at` as_of plus reached_stage, grade, next-action flags and days in stage."""
+    deals = deals_at(base, as_of, config, current=True)
+    for col in ("status", "stage"):
+        deals[col] = deals[col].astype(object)
+    deals["reached_stage"] = np.array(config.stage_keys, dtype=object)[deals["reached"].to_numpy()] \
+        if len(deals) else pd.Series(dtype=object)
+    flagged = deals["stale"] | deals["overdue"]
+    deals["grade"] = grade(deals["probability"], flagged, deals["grade"], config).where(
+        deals["status"] == "open", None)
+    deals = deals.join(next_actions(deals, planned_in_activities, as_of))
+    deals["days_in_stage"] = days_in_stage(base, deals, as_of, config)
+    return deals.drop(columns="pos")
+
+
+def grade(probability: pd.Series, flagged: pd.Series, override: pd.Series | None, config: Config) -> pd.Series:
+    """high / medium / low from the stage probability, one level lower when stale or overdue; ``grade`` overrides."""
+    level = np.select([probability >= config.rules.grade_high, probability >= config.rules.grade_medium], [2, 1], 0)
+    level = np.maximum(level - flagged.to_numpy(dtype=int), 0)
+    out = pd.Series(np.array(GRADE_ORDER, dtype=object)[level], index=probability.index)
+    if override is not None:
+        out = override.astype(object).where(override.notna(), out)
+    return out
+
+
+def next_actions(deals: pd.DataFrame, planned_in_activities: pd.Series, as_of: pd.Timestamp) -> pd.DataFrame:
+    """next_action_date (latest planned: next_step_date or an activity's next_action_date), no_next_action,
+    next_action_overdue (planned before as_of and no activity since) for open deals."""
+    planned = np.fmax(deals["next_step_date"].to_numpy(dtype="datetime64[ns]"),
+                      planned_in_activities.reindex(deals["opportunity_id"]).to_numpy(dtype="datetime64[ns]"))
+    planned = pd.Series(planned, index=deals.index)
+    is_open = deals["status"] == "open"
+    done = planned.notna() & (deals["last_activity"] >= planned)
+    missed = planned < as_of
+    return pd.DataFrame({
+        "next_action_date": planned,
+        "no_next_action": is_open & (planned.isna() | (missed & done)),
+        "next_action_overdue": is_open & missed & ~done,
+    }, index=deals.index)
+
+
+def days_in_stage(base: DealBase, deals: pd.DataFrame, as_of: pd.Timestamp, config: Config) -> pd.Series:
+    """Days since an open deal entered its current stage (stage history; else created date in the first stage)."""
+    is_open = deals["status"] == "open"
+    first = deals["stage"] == config.stage_keys[0]
+    days = (as_of - deals["created_date"]).dt.days.where(is_open & first)
+    if base.history is not None and len(base.history_code):
+        entries = pd.DataFrame({"pos": base.history.pos, "code": base.history_code, "date": base.history.date})
+        entries = entries[entries["date"] <= np.datetime64(as_of)].groupby(["pos", "code"])["date"].max()
+        current = deals["stage"].map(stage_index(config)).fillna(-1).to_numpy(dtype=np.int64)
+        key = pd.MultiIndex.from_arrays([deals["pos"].to_numpy(), current])
+        since = pd.Series(entries.reindex(key).to_numpy(), index=deals.index)
+        days = (as_of - since).dt.days.where(is_open & since.notna(), days)
+    return days

@@ -1,0 +1,173 @@
+"""Order and customer-activity figures: revenue, margin, orders, AOV, active/new/returning customers,
+repeat purchase rate, retention and the monthly cohort matrix (SPEC §4).
+
+All take the reduced ``orders`` table (one row per order) or ``customer_months``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+PERIOD_COLUMNS = ("revenue", "margin", "orders", "aov", "active_customers", "new_customers", "returning_customers",
+                  "retained_customers", "retention", "customers_to_date", "repeat_customers_to_date",
+                  "repeat_purchase_rate")
+ORDER_KPIS = ("revenue_window", "margin_window", "orders_window", "aov_window", "new_customers_window",
+              "active_customers_window", "returning_customers_window", "repeat_purchase_rate", "retention_rate")
+
+
+def counted(orders: pd.DataFrame) -> pd.DataFrame:
+    """Orders that count as purchases (returns, i.e. negative net orders, do not)."""
+    return orders[~orders["is_return"].to_numpy(dtype=bool)]
+
+
+def sum_or_none(values: pd.Series) -> float | None:
+    """Sum of the known values, None when none is known (e.g. margin without any cost)."""
+    return float(values.sum()) if values.notna().any() else None
+
+
+def repeat_purchase_rate(orders: pd.DataFrame) -> float | None:
+    """Customers with >= 2 orders / customers with >= 1 order (all orders to as_of)."""
+    per_customer = counted(orders).groupby("customer_id", observed=True).size()
+    return float((per_customer >= 2).sum() / len(per_customer)) if len(per_customer) else None
+
+
+def retention(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, prev_start: pd.Timestamp) -> float | None:
+    """Share of customers active in [prev_start, start) who are active again in [start, end]."""
+    buying = counted(orders)
+    dates = buying["order_date"]
+    customer = buying["customer_id"].cat.codes.to_numpy()
+    n = len(buying["customer_id"].cat.categories)
+    before = np.bincount(customer[((dates >= prev_start) & (dates < start)).to_numpy()], minlength=n) > 0
+    if not before.any():
+        return None
+    now = np.bincount(customer[((dates >= start) & (dates <= end)).to_numpy()], minlength=n) > 0
+    return float((before & now).sum() / before.sum())
+
+
+def order_kpis(orders: pd.DataFrame, window_start: pd.Timestamp, as_of: pd.Timestamp,
+               window_days: int) -> dict[str, Any]:
+    """Order and customer KPIs over the window (SPEC §4, §6); None when there are no orders."""
+    if orders.empty:
+        return dict.fromkeys(ORDER_KPIS)
+    in_window = orders[orders["order_date"].between(window_start, as_of)]
+    buying = counted(in_window)
+    first = counted(orders).groupby("customer_id", observed=True)["order_date"].min()
+    revenue, count = float(in_window["revenue"].sum()), int(len(buying))
+    active = int(buying["customer_id"].nunique())
+    new = int(first.between(window_start, as_of).sum())
+    return {
+        "revenue_window": revenue,
+        "margin_window": sum_or_none(in_window["margin"]),
+        "orders_window": count,
+        "aov_window": revenue / count if count else None,
+        "new_customers_window": new,
+        "active_customers_window": active,
+        "returning_customers_window": active - new,
+        "repeat_purchase_rate": repeat_purchase_rate(orders),
+        "retention_rate": retention(orders, window_start, as_of, window_start - pd.Timedelta(days=window_days)),
+    }
+
+
+def monthly(orders: pd.DataFrame) -> pd.DataFrame:
+    """Company figures per calendar month, gaps filled with zeros.
+
+    Columns: month (``YYYY-MM``), revenue, orders, active_customers, new_customers, aov,
+    margin (None without costs), returning_customers.
+    """
+    cols = ["month", "revenue", "orders", "active_customers", "new_customers", "aov", "margin", "returning_customers"]
+    if orders.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "month" else float) for c in cols})
+    month = orders["order_date"].dt.to_period("M")
+    buying = ~orders["is_return"].to_numpy(dtype=bool)
+    first = counted(orders).groupby("customer_id", observed=True)["order_date"].min().dt.to_period("M")
+    frame = orders.assign(month=month, counted=buying, buyer=orders["customer_id"].where(buying))
+    out = frame.groupby("month").agg(revenue=("revenue", "sum"), orders=("counted", "sum"),
+                                     active_customers=("buyer", "nunique"))
+    margin = frame.groupby("month")["margin"].sum(min_count=1)
+    new = first.value_counts()
+    full = pd.period_range(out.index.min(), out.index.max(), freq="M")
+    out = out.reindex(full, fill_value=0)
+    out["orders"] = out["orders"].astype("int64")
+    out["new_customers"] = new.reindex(full).fillna(0).astype("int64")
+    out["aov"] = (out["revenue"] / out["orders"]).where(out["orders"] > 0)
+    out["margin"] = margin.reindex(full)
+    out["returning_customers"] = out["active_customers"] - out["new_customers"]
+    out.index = out.index.astype(str)
+    return out.rename_axis("month").reset_index()[cols]
+
+
+def cohorts(customer_months: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Monthly cohort retention matrix in long form.
+
+    cohort = month of a customer's first order; one row per (cohort, months_since) up to as_of's month:
+    cohort, months_since (0, 1, ...), customers (cohort size), active, retention = active / customers.
+    """
+    cols = ["cohort", "months_since", "customers", "active", "retention"]
+    active = customer_months.loc[customer_months["orders"] > 0, ["customer_id", "month_id"]]
+    if active.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "cohort" else float) for c in cols})
+    first = active.groupby("customer_id", sort=False)["month_id"].transform("min")
+    k = active["month_id"] - first
+    cells = pd.DataFrame({"cohort_id": first, "months_since": k}).value_counts().rename("active")
+    size = first.groupby(active["customer_id"]).first().value_counts().rename("customers")
+    last = (as_of.year - 1970) * 12 + as_of.month - 1
+    grid = [(c, m) for c in sorted(size.index) for m in range(last - c + 1)]
+    out = pd.DataFrame(grid, columns=["cohort_id", "months_since"])
+    out["customers"] = out["cohort_id"].map(size).astype("int64")
+    out["active"] = cells.reindex(pd.MultiIndex.from_frame(out[["cohort_id", "months_since"]])).fillna(0) \
+        .astype("int64").to_numpy()
+    out["retention"] = out["active"] / out["customers"]
+    out.insert(0, "cohort", [f"{1970 + c // 12}-{c % 12 + 1:02d}" for c in out.pop("cohort_id").tolist()])
+    return out[cols]
+
+
+def period_orders(orders: pd.DataFrame, pids: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """Order figures per period index (``index``: every period wanted, in order).
+
+    ``pids`` holds the period index of each order (:func:`periods.period_ids`). Columns: revenue,
+    margin, orders, active/new/returning customers, AOV, retained_customers and retention (vs the
+    period before), customers_to_date, repeat_customers_to_date and repeat_purchase_rate (at the
+    period's end). New customers are those whose first counted order falls in the period.
+    """
+    buying = ~orders["is_return"].to_numpy(dtype=bool)
+    frame = pd.DataFrame({"pid": pids, "revenue": orders["revenue"].to_numpy(), "margin": orders["margin"].to_numpy(),
+                          "counted": buying, "customer": orders["customer_id"].cat.codes.to_numpy()})
+    grouped = frame.groupby("pid")
+    out = pd.DataFrame({"revenue": grouped["revenue"].sum(), "margin": grouped["margin"].sum(min_count=1),
+                        "orders": grouped["counted"].sum()}).reindex(index)
+    out["revenue"] = out["revenue"].fillna(0.0)
+    out["orders"] = out["orders"].fillna(0).astype("int64")
+    pairs = frame.loc[buying, ["pid", "customer"]].drop_duplicates()
+    out["active_customers"] = _count(pairs["pid"], index)
+    first_pid = pairs.groupby("customer")["pid"].min()
+    out["new_customers"] = _count(first_pid, index)
+    out["returning_customers"] = out["active_customers"] - out["new_customers"]
+    out["aov"] = (out["revenue"] / out["orders"]).where(out["orders"] > 0)
+    kept = pairs.assign(pid=pairs["pid"] + 1).merge(pairs, on=["pid", "customer"])["pid"]
+    out["retained_customers"] = _count(kept, index)
+    previous_active = out["active_customers"].reindex(index - 1).to_numpy(dtype=float)
+    out["retention"] = out["retained_customers"] / np.where(previous_active > 0, previous_active, np.nan)
+    out["customers_to_date"] = _count(first_pid, index, cumulative=True)
+    second = _second_order_pid(frame.loc[buying, ["pid", "customer"]])
+    out["repeat_customers_to_date"] = _count(second, index, cumulative=True)
+    out["repeat_purchase_rate"] = out["repeat_customers_to_date"] / out["customers_to_date"].where(
+        out["customers_to_date"] > 0)
+    return out
+
+
+def _count(pids: pd.Series, index: pd.Index, cumulative: bool = False) -> pd.Series:
+    """How many entries fall in each period of ``index`` (or, cumulative, in it or any earlier period)."""
+    if cumulative:
+        sorted_pids = np.sort(pids.to_numpy())
+        return pd.Series(np.searchsorted(sorted_pids, index.to_numpy(), side="right"), index=index).astype("int64")
+    return pids.value_counts().reindex(index).fillna(0).astype("int64")
+
+
+def _second_order_pid(buying: pd.DataFrame) -> pd.Series:
+    """Period index of each customer's second counted order (customers with one order are absent)."""
+    ordered = buying.sort_values(["customer", "pid"], kind="stable")
+    nth = ordered.groupby("customer").cumcount().to_numpy()
+    return ordered.loc[nth == 1, "pid"]

@@ -1,0 +1,93 @@
+"""Owner figures: order attribution, the owner scorecard (SPEC §4) and activities by type.
+
+Orders belong to their ``owner``, else the customer's owner, else "unassigned" (see
+:func:`reduce.orders_from_lines`); deals to their owner, else the customer's owner, else
+"unassigned"; a customer's NPS/CSAT to the customer's account owner.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sitegen.metrics import outcomes
+from sitegen.metrics.feedback import scores_by
+from sitegen.metrics.funnel import closed_between
+from sitegen.metrics.grouped import UNASSIGNED, Groups, codes
+
+
+def orders_by(orders: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+    """Revenue, margin, orders, active and new customers per group of ``key`` (one value per order)."""
+    counted = ~orders["is_return"].to_numpy(dtype=bool)
+    frame = pd.DataFrame({"key": key.to_numpy(), "revenue": orders["revenue"].to_numpy(),
+                          "margin": orders["margin"].to_numpy(), "orders": counted,
+                          "new": orders["first_order"].to_numpy(dtype=bool),
+                          "customer": orders["customer_id"].cat.codes.to_numpy()})
+    g = frame.groupby("key", sort=True, observed=True)
+    out = pd.DataFrame({"revenue": g["revenue"].sum(), "margin": g["margin"].sum(min_count=1),
+                        "orders": g["orders"].sum().astype("int64"), "new_customers": g["new"].sum().astype("int64")})
+    buyers = frame.loc[counted, ["key", "customer"]].drop_duplicates()
+    out["active_customers"] = buyers.groupby("key", observed=True).size().reindex(out.index).fillna(0).astype("int64")
+    return out
+
+
+def follow_up_compliance(deals: pd.DataFrame, stale_after_days: int) -> pd.Series:
+    """Per owner: share of their open deals with an activity in the last ``stale_after_days`` days."""
+    open_deals = deals[deals["status"] == "open"]
+    recent = open_deals["days_since_activity"] <= stale_after_days
+    return recent.groupby(open_deals["owner"]).mean()
+
+
+def owner_activities(activities: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Activities per owner and type dated in [start, end]: owner, type, activities (sorted)."""
+    inside = activities[activities["date"].between(start, end)]
+    out = inside.groupby(["owner", "type"], sort=True)["activities"].sum().reset_index()
+    out["activities"] = out["activities"].astype("int64")
+    return out
+
+
+def scorecard(orders: pd.DataFrame, deals: pd.DataFrame, customers: pd.DataFrame, activities: pd.DataFrame,
+              feedback_rows: pd.DataFrame, ytd: pd.DataFrame, quarter: pd.DataFrame,
+              window_start: pd.Timestamp, as_of: pd.Timestamp, ytd_start: pd.Timestamp, rules) -> pd.DataFrame:
+    """One row per owner (see ``Metrics.scorecard`` for the columns).
+
+    ``ytd`` is indexed by owner with target_ytd; ``quarter`` by owner with forecast figures and target
+    for the current quarter.
+    """
+    window = orders[orders["order_date"].between(window_start, as_of)]
+    parts = [orders_by(window, window["owner"].astype(object))]
+    year = orders[orders["order_date"].between(ytd_start, as_of)]
+    parts.append(year.groupby(year["owner"].astype(object))["revenue"].sum().rename("revenue_ytd").to_frame())
+    closed = closed_between(deals, window_start, as_of)
+    parts.append(_by_owner(outcomes.closed_by, closed))
+    parts.append(_by_owner(outcomes.open_by, deals))
+    parts.append(follow_up_compliance(deals, rules.stale_after_days).rename("follow_up_compliance").to_frame())
+    parts.append(customers.groupby("owner").size().rename("customers").to_frame())
+    acts = activities[activities["date"].between(window_start, as_of)]
+    parts.append(acts.groupby("owner")["activities"].sum().rename("activities").to_frame())
+    account = customers.set_index("customer_id")["owner"]
+    parts.append(scores_by(feedback_rows, feedback_rows["customer_id"].map(account)))
+    parts.append(ytd[["target_ytd"]])
+    parts.append(quarter.rename(columns=lambda c: f"{c}_quarter"))
+    owners = sorted(set().union(*(p.index.dropna() for p in parts)) - {""})
+    out = pd.DataFrame(index=pd.Index(owners, name="owner"))
+    for part in parts:
+        out = out.join(part)
+    counts = ("orders", "new_customers", "active_customers", "won_deals", "lost_deals", "open_deals", "stale_deals",
+              "overdue_deals", "customers", "activities", "nps_responses", "csat_responses")
+    for col in counts:
+        out[col] = out[col].fillna(0).astype("int64")
+    for col in ("revenue", "revenue_ytd", "won_amount", "open_pipeline", "weighted_pipeline"):
+        out[col] = out[col].fillna(0.0)
+    out["attainment_ytd"] = out["revenue_ytd"] / out["target_ytd"].where(out["target_ytd"] > 0)
+    out["attainment_warning"] = (out["attainment_ytd"] < rules.attainment_warning).where(
+        out["attainment_ytd"].notna())
+    return out.reset_index()
+
+
+def _by_owner(figures, deals: pd.DataFrame) -> pd.DataFrame:
+    """``figures(deals, groups)`` per deal owner, indexed by owner."""
+    values, names = codes(deals["owner"], missing=UNASSIGNED)
+    groups = Groups({"owner": values})
+    out = figures(deals, groups)
+    out.index = pd.Index(names[groups.keys["owner"].to_numpy()], name="owner")
+    return out
