@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterator, Mapping
 
 from sitegen.config import Config
@@ -30,15 +31,55 @@ class File:
     data: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Site:
-    """What every section needs: the inputs of the build and shared lookups."""
+    """What every section needs: the inputs of the build and lookups shared by sections.
+
+    The lookups are computed once, on first use, so every section links to the same slugs.
+    """
 
     config: Config
     dataset: Dataset
     metrics: Metrics
     playbook: Any = None
     nav: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def language(self) -> str:
+        return self.config.site.language
+
+    @cached_property
+    def stage_names(self) -> dict[str, str]:
+        """Stage key -> its name in the site's language (outcomes are translated by templates)."""
+        return {s.key: s.name(self.language) for s in self.config.stages}
+
+    @cached_property
+    def customer_slugs(self) -> dict[str, str]:
+        return customer_slugs(self.metrics.customers)
+
+    @cached_property
+    def customer_names(self) -> dict[str, str]:
+        customers = self.metrics.customers
+        return dict(zip(customers["customer_id"].astype(str), customers["name"].astype(str)))
+
+    @cached_property
+    def owner_slugs(self) -> dict[str, str]:
+        """Every owner named by the scorecard, customers, deals or orders -> the slug of their team page."""
+        m = self.metrics
+        names: set[str] = set()
+        for frame in (m.scorecard, m.customers, m.opportunities, m.orders):
+            if "owner" in frame:
+                names.update(str(o) for o in frame["owner"].dropna().unique())
+        return unique_slugs(sorted(names), "owner")
+
+    def customer_href(self, customer_id: Any) -> str | None:
+        """Root-relative link to a customer's page, None for unknown ids."""
+        slug = self.customer_slugs.get(customer_id) if customer_id is not None else None
+        return f"customers/{slug}/index.html" if slug else None
+
+    def owner_href(self, owner: Any) -> str | None:
+        slug = self.owner_slugs.get(owner) if owner is not None else None
+        return f"team/{slug}/index.html" if slug else None
 
 
 _SAFE = re.compile(r"[^a-z0-9_-]+")
@@ -71,11 +112,19 @@ def unique_slugs(ids: list[str], prefix: str = "") -> dict[str, str]:
     return slugs
 
 
-# Section modules in build order; each has ``pages(site) -> Iterator[Page | File]``.
-SECTIONS = ("dashboard", "customers", "data_quality", "data_files")
+def customer_slugs(customers: Any) -> dict[str, str]:
+    """Customer id -> folder name under ``customers/`` (stable for the same id)."""
+    return unique_slugs(customers["customer_id"].astype(str).tolist(), "customer")
 
-NAV = (("dashboard", "index.html", "Dashboard"), ("customers", "customers/index.html", "Customers"),
-       ("data-quality", "data-quality/index.html", "Data quality"))
+
+# Section modules in build order; each has ``pages(site) -> Iterator[Page | File]``.
+SECTIONS = ("dashboard", "funnel", "pipeline", "customers", "customer_pages", "team", "reports", "data_quality",
+            "scripts", "data_files", "playbook", "visit", "redirects")
+
+NAV = (("dashboard", "index.html", "Dashboard"), ("funnel", "funnel/index.html", "Funnel"),
+       ("pipeline", "pipeline/index.html", "Pipeline"), ("customers", "customers/index.html", "Customers"),
+       ("team", "team/index.html", "Team"), ("reports", "reports/index.html", "Reports"),
+       ("playbook", "playbook/index.html", "Playbook"), ("data-quality", "data-quality/index.html", "Data quality"))
 
 
 def common(site: Site, path: str, section: str, title: str, *, title_is_label: bool = True) -> dict[str, Any]:
@@ -85,7 +134,7 @@ def common(site: Site, path: str, section: str, title: str, *, title_is_label: b
     """
     return {
         "root": root_prefix(path), "section": section, "title": title, "title_is_label": title_is_label, "nav": NAV,
-        "site_title": site.config.site.title, "as_of": site.metrics.as_of, "currency": site.config.site.currency,
+        "site_title": site.config.site.title, "as_of": site.metrics.as_of.date(), "currency": site.config.site.currency,
     }
 
 

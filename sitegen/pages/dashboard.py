@@ -1,41 +1,135 @@
-"""The dashboard: headline KPIs, revenue trend and the funnel at a glance."""
+"""The dashboard: this month against target and history, the pipeline now, the last 12 months,
+and the lists that need action today."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
+
+import pandas as pd
 
 from sitegen import charts
+from sitegen.metrics import periods
 from sitegen.pages import Page, Site, common
+from sitegen.pages.funnel import funnel_charts, stage_rows
+from sitegen.pages.pipeline import forecast_chart
+from sitegen.pages.rows import records, target_line
+from sitegen.pages.team import owners_below_threshold
+from sitegen.pages.tiles import delta, tile
 
-TILES = (  # kpi key, label, format, link to the rows behind it
-    ("revenue_window", "Revenue (last 12 months)", "money", "customers/index.html"),
-    ("orders_window", "Orders", "number", "customers/index.html"),
-    ("aov_window", "Average order value", "money", "customers/index.html"),
-    ("active_customers_window", "Active customers", "number", "customers/index.html"),
-    ("new_customers_window", "New customers", "number", "customers/index.html"),
-    ("repeat_purchase_rate", "Repeat purchase rate", "pct", "customers/index.html"),
-    ("win_rate", "Win rate", "pct", "index.html#funnel"),
-    ("avg_deal_size", "Average deal size", "money", "index.html#funnel"),
-    ("sales_cycle_days_median", "Sales cycle (median days)", "number", "index.html#funnel"),
-    ("open_pipeline", "Open pipeline", "money", "index.html#funnel"),
-    ("weighted_pipeline", "Weighted pipeline", "money", "index.html#funnel"),
-    ("stale_opportunities", "Stale deals", "number", "index.html#funnel"),
+ACTION_ROWS = 10  # rows per action list; the full list is one click away
+MONTH_TILES = (  # period figure, input it needs, label, format, its target, link to the rows (default: the report)
+    ("revenue", "orders", "Revenue", "money", "revenue_target", None),
+    ("orders", "orders", "Orders", "number", None, None),
+    ("new_customers", "orders", "New customers", "number", "new_customers_target",
+     "customers/index.html#customers.sort=-first_order_date"),
+    ("won_amount", "pipeline", "Won amount", "money", None, "funnel/index.html#stages"),
+    ("active_customers", "orders", "Active customers", "number", None,
+     "customers/index.html#customers.sort=-last_order_date"),
 )
+WINDOW_TILES = (  # kpi key, label, format, link to the rows behind it
+    ("revenue_window", "Revenue (last 12 months)", "money", "reports/index.html"),
+    ("aov_window", "Average order value", "money", "reports/index.html"),
+    ("repeat_purchase_rate", "Repeat purchase rate", "pct", "customers/index.html#customers.sort=-orders"),
+    ("win_rate", "Win rate", "pct", "funnel/index.html#stages"),
+    ("avg_deal_size", "Average deal size", "money", "funnel/index.html#stages"),
+    ("sales_cycle_days_median", "Sales cycle (median days)", "days", "funnel/index.html#stages"),
+)
+DEAL_COLUMNS = ("opportunity_id", "opportunity_name", "customer_id", "owner", "stage", "amount",
+                "days_since_activity", "close_date", "stale", "overdue")
+CUSTOMER_COLUMNS = ("customer_id", "name", "tier", "owner", "revenue", "last_order_date", "recency_days")
+
+
+def month_tiles(site: Site) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Tiles for the month of as_of: value, target, change vs last month and a year ago, 12-month sparkline.
+
+    Figures come from the metrics' period table (each month computed from records up to its end).
+    """
+    m = site.metrics
+    current = periods.month(m.as_of)
+    months = m.periods[m.periods["kind"] == "month"].set_index("period") if len(m.periods) else pd.DataFrame()
+    row = months.loc[current.label] if current.label in months.index else pd.Series(dtype=object)
+    last_12 = [periods.month(m.as_of - pd.DateOffset(months=k)).label for k in range(11, -1, -1)]
+    report = f"reports/{current.label}/index.html"
+    out = []
+    for column, needs, label, fmt, target_column, href in MONTH_TILES:
+        if column not in months or not m.inputs.get(needs):
+            continue
+        series = months[column]
+        out.append(tile(label, row.get(column), fmt, href or report,
+                        target=row.get(target_column) if target_column else None,
+                        warn_below=site.config.rules.attainment_warning,
+                        deltas=[delta(row.get(column), series.get(row.get("previous")), "vs last month"),
+                                delta(row.get(column), series.get(row.get("year_ago")), "vs a year ago")],
+                        spark=[series.get(p) for p in last_12]))
+    period = {"label": current.label, "to_date": bool(m.as_of < current.end)}
+    return period, out
+
+
+def pipeline_tiles(site: Site) -> list[dict[str, Any]]:
+    k = site.metrics.kpis
+    return [
+        tile("Revenue this year", k.get("revenue_ytd"), "money", "team/index.html#scorecard",
+             target=k.get("target_ytd"), warn_below=site.config.rules.attainment_warning),
+        tile("Forecast this quarter", k.get("forecast_quarter"), "money", "pipeline/index.html#forecast"),
+        tile("Open pipeline", k.get("open_pipeline"), "money", "pipeline/index.html#deals"),
+        tile("Weighted pipeline", k.get("weighted_pipeline"), "money", "pipeline/index.html#deals.sort=-weighted"),
+        tile("Stale deals", k.get("stale_opportunities"), "number", "pipeline/index.html#deals.flag=stale"),
+        tile("Overdue deals", k.get("overdue_opportunities"), "number", "pipeline/index.html#deals.flag=overdue"),
+        tile("At-risk customers", k.get("at_risk_customers"), "number", "customers/index.html#customers.risk=churn_risk"),
+    ]
+
+
+def action_deals(site: Site) -> list[dict[str, Any]]:
+    """Open deals that are stale or overdue, largest first."""
+    deals = site.metrics.opportunities
+    flagged = deals[(deals["status"] == "open") & (deals["stale"] | deals["overdue"])]
+    flagged = flagged.sort_values(["amount", "opportunity_id"], ascending=[False, True], na_position="last")
+    rows = records(flagged.head(ACTION_ROWS), DEAL_COLUMNS)
+    for row in rows:
+        row["customer_href"] = site.customer_href(row["customer_id"])
+        row["customer_name"] = site.customer_names.get(row["customer_id"], row["customer_id"])
+        row["stage_name"] = site.stage_names.get(row["stage"], row["stage"])
+        row["owner_href"] = site.owner_href(row["owner"])
+    return rows
+
+
+def action_customers(site: Site) -> list[dict[str, Any]]:
+    """At-risk customers, highest lifetime revenue first."""
+    customers = site.metrics.customers
+    if "at_risk" not in customers:
+        return []
+    risky = customers[customers["at_risk"]].sort_values(["revenue", "customer_id"], ascending=[False, True])
+    rows = records(risky.head(ACTION_ROWS), CUSTOMER_COLUMNS)
+    for row in rows:
+        row["href"] = site.customer_href(row["customer_id"])
+        row["owner_href"] = site.owner_href(row["owner"])
+    return rows
+
+
+def trend_chart(site: Site) -> dict[str, Any] | None:
+    """Revenue of the last 24 months with the company's monthly target as a line (when set)."""
+    months = site.metrics.periods
+    months = months[months["kind"] == "month"].tail(24) if len(months) else months
+    if not len(months) or "revenue" not in months:
+        return None
+    return charts.bar_trend(months["period"].tolist(), months["revenue"].round(2).tolist(), "Revenue",
+                            line=target_line(months), line_name="Target")
 
 
 def pages(site: Site) -> Iterator[Page]:
     m = site.metrics
-    tiles = [{"key": key, "label": label, "value": m.kpis.get(key), "format": fmt, "href": href}
-             for key, label, fmt, href in TILES]
-    recent = m.monthly.tail(24)
-    trend = charts.bar_trend(recent["month"].tolist(), recent["revenue"].round(2).tolist(), "Revenue") \
-        if len(recent) else None
-    funnel = None
-    if len(m.funnel):
-        names = {s.key: s.name(site.config.site.language) for s in site.config.stages}
-        labels = [names.get(k, k) for k in m.funnel["stage"]]
-        funnel = charts.funnel(labels, m.funnel["reached"].tolist(), "Deals")
+    period, this_month = month_tiles(site)
+    window = [tile(label, m.kpis.get(key), fmt, href) for key, label, fmt, href in WINDOW_TILES]
     context = common(site, "index.html", "dashboard", "Dashboard")
-    context.update(tiles=tiles, revenue_chart=trend, funnel_chart=funnel,
-                   has_orders=m.inputs.get("orders", False), has_pipeline=m.inputs.get("pipeline", False))
+    context.update(
+        period=period, month_tiles=this_month, pipeline_tiles=pipeline_tiles(site), window_tiles=window,
+        revenue_chart=trend_chart(site), funnel_chart=funnel_charts(stage_rows(site))[0],
+        forecast_chart=forecast_chart(site, months=6), owners_below=owners_below_threshold(site),
+        action_deals=action_deals(site), action_customers=action_customers(site),
+        stale_or_overdue=int((m.opportunities["stale"] | m.opportunities["overdue"]).sum()) if len(m.opportunities) else 0,
+        at_risk_count=m.kpis.get("at_risk_customers") or 0,
+        has_orders=m.inputs.get("orders", False), has_pipeline=m.inputs.get("pipeline", False),
+        attainment_warning=site.config.rules.attainment_warning,
+    )
     yield Page("index.html", "dashboard.html", context)
+

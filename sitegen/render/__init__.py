@@ -10,12 +10,13 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
 import orjson
 from markupsafe import Markup
 
+from sitegen.render.environment import ConstantMessages, PageEnvironment
 from sitegen.render.formatting import Formatter
 from sitegen.resources import default_templates
 
@@ -38,6 +39,28 @@ def json_for_script(value: Any) -> Markup:
     return Markup(text.translate(_JSON_ESCAPES))
 
 
+def localise_chart(spec: Mapping[str, Any], translate: Callable[[str], str],
+                   label: Callable[[Any], str]) -> dict[str, Any]:
+    """A chart spec with its UI text translated: trace names and axis titles as UI messages, and
+    the categories of traces marked ``meta = {"i18n": "x"}`` as data labels (tiers, outcomes)."""
+    data = []
+    for trace in spec.get("data", ()):
+        trace = dict(trace)
+        if "name" in trace:
+            trace["name"] = translate(trace["name"])
+        axis = (trace.get("meta") or {}).get("i18n")
+        if axis:
+            trace[axis] = [label(v) for v in trace[axis]]
+            del trace["meta"]
+        data.append(trace)
+    layout = dict(spec.get("layout", {}))
+    for key in ("xaxis", "yaxis"):
+        title = (layout.get(key) or {}).get("title")
+        if isinstance(title, dict) and "text" in title:
+            layout[key] = {**layout[key], "title": {**title, "text": translate(title["text"])}}
+    return {**spec, "data": data, "layout": layout}
+
+
 def template_dirs(site_templates: Path | None) -> list[Path]:
     dirs = [p for p in (site_templates, default_templates()) if p is not None and p.is_dir()]
     unique: list[Path] = []
@@ -54,21 +77,62 @@ class Renderer:
         self.language = language
         self.fmt = Formatter(language, currency)
         self.catalog = load_catalog(language)
-        self.env = jinja2.Environment(
+        self.missing: set[str] = set()  # UI messages asked for but absent from a non-English catalog
+        self._nav: dict[tuple, Markup] = {}
+        self.env = PageEnvironment(
             loader=jinja2.FileSystemLoader([str(p) for p in template_dirs(site_templates)]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            auto_reload=False, cache_size=-1,
+            auto_reload=False, cache_size=-1, extensions=[ConstantMessages],
         )
+        self.env.extend(translate_constant=self.translate)
         fmt = self.fmt
-        self.env.globals.update(_=self.translate, lang=language)
+        self.env.globals.update(_=self.translate, label=self.label, lang=language, nav_links=self.nav_links)
         self.env.filters.update(
             money=fmt.money, money_short=fmt.money_short, number=fmt.number, pct=fmt.percent,
             date=fmt.date, long_date=fmt.long_date, period=fmt.period, json_script=json_for_script,
+            change=fmt.change, days=fmt.days, chart=self.chart_json, label=self.label,
+            resolve_labels=self.resolve_labels, messages=self.messages,
         )
+        self.env.globals["number_format"] = {"symbol": fmt.symbol, "group": fmt.group, "decimal": fmt.decimal,
+                                             "language": language}
 
     def translate(self, message: str, **values: Any) -> str:
-        text = self.catalog.get(message, message)
+        """A UI message in the site's language; ``values`` fill its ``{placeholders}``."""
+        text = self.catalog.get(message)
+        if text is None:
+            text = message
+            if self.language != "en":
+                self.missing.add(message)
         return text.format(**values) if values else text
+
+    def label(self, value: Any) -> str:
+        """A value from the data shown in words when the catalog knows it (tier, segment, activity
+        type), else as it is; never recorded as missing, because data values are open-ended."""
+        if value is None:
+            return "–"
+        return self.catalog.get(value, value) if isinstance(value, str) else str(value)
+
+    def resolve_labels(self, fields: Mapping[str, Mapping[str, str | None]]) -> dict[str, dict[str, str]]:
+        """Field -> key -> text for a data table; keys without text are translated as data labels."""
+        return {field: {k: v if v is not None else self.label(k) for k, v in keys.items()}
+                for field, keys in fields.items()}
+
+    def messages(self, keys: list[str]) -> dict[str, str]:
+        """UI messages (for site.js) in the site's language."""
+        return {k: self.translate(k) for k in keys}
+
+    def nav_links(self, root: str, section: str, nav: tuple) -> Markup:
+        """The navigation of a page (``nav.html``), rendered once per root and section: every page
+        of one folder depth and section shares it."""
+        key = (root, section, nav)
+        html = self._nav.get(key)
+        if html is None:
+            html = self._nav[key] = Markup(self.env.get_template("nav.html").render(root=root, section=section, nav=nav))
+        return html
+
+    def chart_json(self, spec: Mapping[str, Any]) -> Markup:
+        """A chart spec, translated, as JSON safe inside ``<script type="application/json">``."""
+        return json_for_script(localise_chart(spec, self.translate, self.label))
 
     def render(self, template: str, context: Mapping[str, Any]) -> bytes:
         return self.env.get_template(template).render(context).encode("utf-8")

@@ -79,6 +79,21 @@ class Formatter:
             return MISSING
         return f"{self._digits(float(value) * 100, decimals)}%"
 
+    def change(self, value: Any, decimals: int = 1) -> str:
+        """A relative change as a signed percentage: ``+5.2%``, ``−3.0%`` (true minus sign)."""
+        if _is_missing(value):
+            return MISSING
+        value = float(value) * 100
+        sign = "+" if value > 0 else "−" if value < 0 else "±"
+        return f"{sign}{self._digits(abs(value), decimals)}%"
+
+    def days(self, value: Any) -> str:
+        """A number of days: ``12 d`` in English, ``12天`` in Chinese."""
+        if _is_missing(value):
+            return MISSING
+        n = self._digits(float(value), 0)
+        return f"{n}天" if self.language == "zh-CN" else f"{n} d"
+
     def date(self, value: Any) -> str:
         """ISO dates in tables: sortable and read the same in both languages."""
         if _is_missing(value):

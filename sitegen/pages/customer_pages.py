@@ -1,0 +1,133 @@
+"""One lean page per customer: profile, contacts and decision chain, lifetime and window KPIs,
+revenue by month, RFM segment and tier with the tier's service policy, open deals with the
+playbook's next actions for their stage, activity timeline and feedback.
+
+Built for 50,000 customers: every table is grouped once (sort, then slices per customer),
+playbook lookups are made once per stage and tier, and the context is a flat dict.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pandas as pd
+
+from sitegen import charts
+from sitegen.metrics import periods
+from sitegen.pages import Page, Site, common
+from sitegen.pages.rows import grouped_records, grouped_series, records
+
+CHART_MONTHS = 24
+TIMELINE = 10        # latest activities shown
+FEEDBACK_SHOWN = 5
+ROLE_ORDER = {"decision maker": 0, "influencer": 1, "user": 2, "gatekeeper": 3}
+CONTACT_COLUMNS = ("name", "title", "role", "influence", "email", "phone", "notes")
+ACTIVITY_COLUMNS = ("date", "type", "owner", "summary", "next_action", "next_action_date")
+FEEDBACK_COLUMNS = ("date", "kind", "score", "comment")
+CUSTOMER_FIELDS = ("customer_id", "name", "industry", "region", "size", "owner", "tier", "potential_value",
+                   "created_date", "orders", "revenue", "margin", "revenue_window", "first_order_date",
+                   "last_order_date", "recency_days", "open_pipeline", "weighted_pipeline", "rfm_segment",
+                   "r_score", "f_score", "m_score", "at_risk")
+DEAL_COLUMNS = ("opportunity_id", "opportunity_name", "stage", "amount", "probability", "weighted_amount", "grade",
+                "close_date", "next_step", "next_step_date", "stale", "overdue")
+
+
+def up_to(frame: pd.DataFrame | None, as_of: pd.Timestamp, column: str = "date") -> pd.DataFrame | None:
+    """Records dated after as_of are ignored (SPEC §4); undated rows stay."""
+    if frame is None or column not in frame:
+        return frame
+    return frame[~(frame[column] > as_of)]
+
+
+def stage_guides(site: Site) -> dict[str, dict[str, Any]]:
+    """Stage key -> what a customer page shows from its playbook guide (looked up once per stage)."""
+    out = {}
+    for stage in site.config.stages:
+        guide = site.playbook.stage_guide(stage.key) if site.playbook is not None else None
+        out[stage.key] = {
+            "key": stage.key, "name": site.stage_names[stage.key],
+            "href": guide.url if guide else None, "title": guide.title if guide else None,
+            "exit_criterion": guide.meta.get("exit_criterion") if guide else None,
+            "key_actions": list(guide.meta.get("key_actions") or ()) if guide else [],
+        }
+    return out
+
+
+def tier_policies(site: Site) -> dict[str, dict[str, Any]]:
+    """Tier -> its service policy from the playbook (title, link, summary, service model)."""
+    out = {}
+    for tier in ("strategic", "key", "general", "potential"):
+        doc = site.playbook.tier_policy(tier) if site.playbook is not None else None
+        if doc is not None:
+            out[tier] = {"title": doc.title, "href": doc.url, "summary": doc.summary,
+                         "service_model": doc.meta.get("service_model")}
+    return out
+
+
+def contact_table(site: Site) -> pd.DataFrame | None:
+    """Contacts ordered along the decision chain: decision makers first, then by influence."""
+    contacts = site.dataset.get("contacts")
+    if contacts is None:
+        return None
+    missing = pd.Series(None, index=contacts.index, dtype=object)
+    role = contacts["role"] if "role" in contacts else missing
+    influence = pd.to_numeric(contacts["influence"] if "influence" in contacts else missing, errors="coerce")
+    rank = role.astype("string").str.strip().str.casefold().map(ROLE_ORDER).fillna(len(ROLE_ORDER))
+    return contacts.assign(role_rank=rank, influence_rank=-influence.fillna(0))
+
+
+def month_axis(as_of: pd.Timestamp) -> list[str]:
+    """The last CHART_MONTHS month labels up to as_of, shared by every customer chart."""
+    return [periods.month(as_of - pd.DateOffset(months=k)).label for k in range(CHART_MONTHS - 1, -1, -1)]
+
+
+def revenue_chart(axis: list[str], positions: dict[str, int], series: dict[str, list] | None) -> dict[str, Any] | None:
+    """Revenue per month over the shared axis (months without orders are 0); None without orders."""
+    if not series:
+        return None
+    values = [0.0] * len(axis)
+    for month, revenue in zip(series["month"], series["revenue"]):
+        i = positions.get(month)
+        if i is not None:
+            values[i] = revenue
+    return charts.bar_trend(axis, values, "Revenue")
+
+
+def pages(site: Site) -> Iterator[Page]:
+    m = site.metrics
+    as_of = m.as_of
+    contacts = grouped_records(contact_table(site), "customer_id", CONTACT_COLUMNS,
+                               order=("role_rank", "influence_rank"))
+    activities_table = up_to(site.dataset.get("activities"), as_of)
+    activities = grouped_records(activities_table, "customer_id", ACTIVITY_COLUMNS, order=("date",),
+                                 ascending=False, head=TIMELINE)
+    activity_counts = activities_table["customer_id"].value_counts().to_dict() if activities_table is not None else {}
+    feedback = grouped_records(up_to(site.dataset.get("feedback"), as_of), "customer_id", FEEDBACK_COLUMNS,
+                               order=("date",), ascending=False, head=FEEDBACK_SHOWN)
+    deals = m.opportunities[m.opportunities["status"] == "open"]
+    open_deals = grouped_records(deals, "customer_id", DEAL_COLUMNS, order=("close_date", "opportunity_id"))
+    months = grouped_series(m.customer_months.assign(revenue=m.customer_months["revenue"].round(2)), "customer_id",
+                            ("month", "revenue"))
+    axis = month_axis(as_of)
+    positions = {label: i for i, label in enumerate(axis)}
+    guides, policies = stage_guides(site), tier_policies(site)
+    has = {name: site.dataset.has(name) for name in ("contacts", "activities", "feedback", "pipeline", "orders")}
+    for row in records(m.customers, CUSTOMER_FIELDS):
+        cid = row["customer_id"]
+        path = site.customer_href(cid)
+        customer_deals = open_deals.get(cid, [])
+        for deal in customer_deals:
+            deal["stage_name"] = site.stage_names.get(deal["stage"], deal["stage"])
+        stages = list(dict.fromkeys(d["stage"] for d in customer_deals))
+        context = common(site, path, "customers", str(row["name"]), title_is_label=False)
+        context.update(row)  # the customer's fields, flat (CUSTOMER_FIELDS; None where the input lacks them)
+        context.update(
+            owner_href=site.owner_href(row["owner"]),
+            aov=row["revenue"] / row["orders"] if row["orders"] else None,
+            revenue_chart=revenue_chart(axis, positions, months.get(cid)),
+            open_deals=customer_deals, next_actions=[guides[s] for s in stages if s in guides],
+            policy=policies.get(row["tier"]), contacts=contacts.get(cid, []),
+            activities=activities.get(cid, []), activity_count=activity_counts.get(cid, 0),
+            feedback=feedback.get(cid, []), has=has,
+        )
+        yield Page(path, "customer.html", context)

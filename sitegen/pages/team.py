@@ -1,0 +1,110 @@
+"""The team: the scorecard of every owner, and one page per owner at ``team/<slug>/`` with
+attainment by month, pipeline, win rate, cycle, activities, follow-up compliance and their
+customers and open deals (both from the shared data files, filtered to the owner)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pandas as pd
+
+from sitegen import charts
+from sitegen.pages import Page, Site, common
+from sitegen.pages import customers as customers_section
+from sitegen.pages import pipeline as pipeline_section
+from sitegen.pages.datatables import FIRST_PAGE
+from sitegen.pages.rows import grouped_records, records, target_line
+from sitegen.pages.tiles import tile
+
+# scorecard column, label, format (SPEC §4 scorecard); columns the metrics do not have are left out
+SCORECARD = (
+    ("revenue_ytd", "Revenue this year", "money"), ("target_ytd", "Target this year", "money"),
+    ("attainment_ytd", "Attainment", "pct"), ("revenue", "Revenue (last 12 months)", "money"),
+    ("won_deals", "Won deals", "number"), ("win_rate", "Win rate", "pct"),
+    ("avg_deal_size", "Average deal size", "money"), ("sales_cycle_days_median", "Sales cycle (median days)", "number"),
+    ("open_deals", "Open deals", "number"), ("open_pipeline", "Open pipeline", "money"),
+    ("weighted_pipeline", "Weighted pipeline", "money"), ("stale_deals", "Stale deals", "number"),
+    ("overdue_deals", "Overdue deals", "number"), ("new_customers", "New customers", "number"),
+    ("customers", "Customers", "number"), ("activities", "Activities", "number"),
+    ("follow_up_compliance", "Follow-up compliance", "pct"), ("nps", "NPS", "number"), ("csat", "CSAT", "pct"),
+)
+TILE_KEYS = ("revenue_ytd", "won_deals", "win_rate", "sales_cycle_days_median", "open_pipeline", "weighted_pipeline",
+             "activities", "follow_up_compliance")
+
+
+def scorecard(site: Site) -> pd.DataFrame | None:
+    card = site.metrics.scorecard
+    return card if len(card) else None
+
+
+def owners_below_threshold(site: Site) -> list[dict[str, Any]] | None:
+    """Owners with a target whose year-to-date attainment is under ``attainment_warning``; None without targets."""
+    card = scorecard(site)
+    if card is None or "attainment_ytd" not in card or card["attainment_ytd"].isna().all():
+        return None
+    below = card[card["attainment_ytd"] < site.config.rules.attainment_warning].sort_values("attainment_ytd")
+    rows = records(below, ("owner", "attainment_ytd", "revenue_ytd", "target_ytd"))
+    for row in rows:
+        row["href"] = site.owner_href(row["owner"])
+    return rows
+
+
+def scorecard_columns(card: pd.DataFrame) -> list[dict[str, str]]:
+    return [{"key": key, "label": label, "format": fmt} for key, label, fmt in SCORECARD if key in card]
+
+
+def attainment_chart(months: pd.DataFrame | None) -> dict[str, Any] | None:
+    """Revenue per month (the last 24) against the owner's target."""
+    if months is None or not len(months):
+        return None
+    months = months.tail(24)
+    return charts.bar_trend(months["period"].tolist(), months["revenue"].fillna(0).round(2).tolist(), "Revenue",
+                            line=target_line(months), line_name="Target")
+
+
+def pages(site: Site) -> Iterator[Page]:
+    card = scorecard(site)
+    columns = scorecard_columns(card) if card is not None else []
+    rows = records(card) if card is not None else []
+    listed = {row["owner"] for row in rows}
+    rows += [{"owner": owner, **dict.fromkeys(card.columns if card is not None else ())}
+             for owner in sorted(site.owner_slugs) if owner not in listed]  # every owner linked anywhere has a page
+    for row in rows:
+        row["href"] = site.owner_href(row["owner"])
+        row["below"] = row.get("attainment_ytd") is not None and \
+            row["attainment_ytd"] < site.config.rules.attainment_warning
+    context = common(site, "team/index.html", "team", "Team")
+    context.update(owners=rows, columns=columns, attainment_warning=site.config.rules.attainment_warning)
+    yield Page("team/index.html", "team.html", context)
+    yield from owner_pages(site, rows, columns)
+
+
+def owner_pages(site: Site, rows: list[dict[str, Any]], columns: list[dict[str, str]]) -> Iterator[Page]:
+    months = site.metrics.owner_months
+    by_owner = dict(list(months.sort_values(["key", "period"]).groupby("key", sort=False))) if len(months) else {}
+    by_type = grouped_records(site.metrics.owner_activities, "owner", ("type", "activities"), order=("activities",),
+                              ascending=False)
+    customers = customers_section.index_frame(site)
+    deals = pipeline_section.open_deals(site)
+    first_customers = grouped_records(customers, "owner", customers_section.FIELDS, head=FIRST_PAGE)
+    first_deals = grouped_records(deals, "owner", pipeline_section.FIELDS, head=FIRST_PAGE)
+    customer_counts = customers["owner"].value_counts().to_dict()
+    deal_counts = deals["owner"].value_counts().to_dict()
+    customer_table = {"columns": [c.as_dict() for c in customers_section.COLUMNS if c.field != "owner"],
+                      "data": customers_section.DATA_NAME, "labels": customers_section.index_labels()}
+    deal_table = {"columns": [c.as_dict() for c in pipeline_section.COLUMNS if c.field != "owner"],
+                  "data": pipeline_section.TABLE, "labels": pipeline_section.deal_labels(site)}
+    for row in rows:
+        owner = row["owner"]
+        path = row["href"]
+        context = common(site, path, "team", str(owner), title_is_label=False)
+        context.update(
+            owner=owner, card=row, columns=columns,
+            tiles=[tile(c["label"], row.get(c["key"]), c["format"], f"{path}#scorecard") for c in columns
+                   if c["key"] in TILE_KEYS],
+            attainment_chart=attainment_chart(by_owner.get(owner)), activity_types=by_type.get(owner, []),
+            customer_table=customer_table, deal_table=deal_table,
+            first_customers=first_customers.get(owner, []), first_deals=first_deals.get(owner, []),
+            customer_count=customer_counts.get(owner, 0), deal_count=deal_counts.get(owner, 0),
+        )
+        yield Page(path, "owner.html", context)
