@@ -12,8 +12,11 @@ from pathlib import Path
 from sitegen import pages as site_pages
 from sitegen.config import Config
 from sitegen.dataset import Dataset, load_dataset
+from sitegen.dataset.problems import Problem
 from sitegen.errors import DataError
 from sitegen.metrics import Metrics, as_of_date, compute_metrics
+from sitegen.parallel import default_jobs, render_pages
+from sitegen.playbook import load_playbook
 from sitegen.render import Renderer
 from sitegen.reporter import Reporter
 from sitegen.resources import default_templates
@@ -31,13 +34,13 @@ class BuildResult:
     pages: int
 
 
-def check_data(config: Config) -> Dataset:
-    """Load and validate every input without rendering (``sitegen check``)."""
-    return load_dataset(config)
+def check_data(config: Config) -> tuple[Dataset, list[Problem]]:
+    """Load and validate every input, data and playbook, without rendering (``sitegen check``)."""
+    return load_dataset(config), load_playbook(config)[1]
 
 
 def build_site(config: Config, *, out: Path | None = None, as_of: str | None = None,
-               reporter: Reporter | None = None) -> BuildResult:
+               reporter: Reporter | None = None, jobs: int | None = None) -> BuildResult:
     """Build the site into ``out`` (default: the configured output folder).
 
     Raises :class:`DataError` when the data has errors; the previous output is then untouched.
@@ -45,22 +48,18 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
     reporter = reporter or Reporter()
     out = (out or config.output_dir).resolve()
     dataset = load_dataset(config)
-    if dataset.error_count:
-        raise DataError(list(dataset.problems))
+    playbook, playbook_problems = load_playbook(config)
+    if dataset.error_count or any(p.severity == "error" for p in playbook_problems):
+        raise DataError([*dataset.problems, *playbook_problems])
+    for problem in playbook_problems:
+        reporter.warn(f"warning: {problem.format()}")
     metrics = compute_metrics(dataset, config, as_of_date(config, as_of))
-    site = site_pages.Site(config=config, dataset=dataset, metrics=metrics)
+    site = site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook)
     renderer = Renderer(config.site.language, config.site.currency, config.templates_dir)
-    count = 0
     with SiteWriter(out) as writer:
         copy_assets(writer, config)
-        for item in site_pages.collect(site):
-            if isinstance(item, site_pages.Page):
-                writer.write(item.path, renderer.render(item.template, item.context))
-                count += 1
-                if count % 200 == 0:
-                    reporter.progress("pages", count, 0)
-            else:
-                writer.write(item.path, item.data)
+        count = render_pages(lambda: site_pages.collect(site), renderer, writer, jobs or default_jobs(),
+                             lambda done: reporter.progress("pages", done, 0))
         stats = writer.commit()
     reporter.info(f"built {count} pages into {out}: {stats.written} written, {stats.skipped} unchanged, "
                   f"{stats.deleted} deleted; {dataset.warning_count} warning(s)")

@@ -98,7 +98,7 @@ def build(config_path, data, out, as_of, base_url, jobs, verbose) -> None:
     def action() -> None:
         config = _config(config_path, data, out, base_url)
         reporter = StreamReporter(verbose=verbose)
-        result = build_site(config, as_of=as_of, reporter=reporter)
+        result = build_site(config, as_of=as_of, reporter=reporter, jobs=jobs)
         ds = result.dataset
         _print_problems(ds.problems, ds.error_count, ds.warning_count, verbose)
 
@@ -109,18 +109,36 @@ def build(config_path, data, out, as_of, base_url, jobs, verbose) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: ./sitegen.toml).")
 @click.option("--data", type=click.Path(file_okay=False), help="Data folder (overrides [data] dir).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every warning.")
-def check(config_path, data, verbose) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="text: FILE:LINE: message; github: GitHub Actions annotations.")
+def check(config_path, data, verbose, fmt) -> None:
     """Validate config and data without rendering (for pull-request CI)."""
+    from sitegen import annotations
     from sitegen.build import check_data
 
     def action() -> None:
-        config = _config(config_path, data)
-        ds = check_data(config)
-        _print_problems(ds.problems, ds.error_count, ds.warning_count, verbose)
-        if ds.error_count:
+        try:
+            config = _config(config_path, data)
+        except ConfigError as exc:
+            for problem in exc.problems if fmt == "github" else ():
+                click.echo(annotations.config_annotation(problem))
+            raise
+        ds, playbook_problems = check_data(config)
+        problems = [*ds.problems, *playbook_problems]
+        errors = ds.error_count + sum(1 for p in playbook_problems if p.severity == "error")
+        warnings = ds.warning_count + sum(1 for p in playbook_problems if p.severity != "error")
+        if fmt == "github":
+            for line in annotations.github_annotations(problems, warnings, config.root,
+                                                       verbose=verbose, warnings_shown=WARNINGS_SHOWN):
+                click.echo(line)
+            if errors:
+                click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        else:
+            _print_problems(problems, errors, warnings, verbose)
+        if errors:
             sys.exit(1)
         click.echo(f"ok: {sum(len(t) for t in ds.tables.values())} rows in {len(ds.tables)} file(s), "
-                   f"{ds.warning_count} warning(s)")
+                   f"{warnings} warning(s)")
 
     _run(action)
 
@@ -153,6 +171,55 @@ def demo_data(out, customers, seed, as_of) -> None:
         counts = generate_demo_data(Path(out), customers=customers, seed=seed,
                                     as_of=parse_as_of(as_of) if as_of else None)
         click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
+
+    _run(action)
+
+
+@main.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: ./sitegen.toml).")
+@click.option("--data", type=click.Path(file_okay=False), help="Data folder (overrides [data] dir).")
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: output/).")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Build date, e.g. 2026-06-30.")
+def serve_command(port, config_path, data, out, as_of) -> None:
+    """Build, preview on http://127.0.0.1:PORT/ and rebuild when data, content, templates or config change."""
+    from sitegen.serve import PreviewServer
+
+    def action() -> None:
+        server = PreviewServer(lambda: _config(config_path, data, out), port=port, as_of=as_of,
+                               reporter=StreamReporter())
+        server.run()
+
+    _run(action)
+
+
+@main.command()
+@click.option("--period", help="Month 2026-11, quarter 2026-Q4 or year 2026 (default: the last closed month).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the HTML here (default: print it).")
+@click.option("--to-eml", "to_eml", type=click.Path(dir_okay=False), help="Write a complete email (.eml) here.")
+@click.option("--from", "sender", help="From address of the .eml, e.g. 'Sales <sales@example.com>'.")
+@click.option("--to", "recipients", multiple=True, help="To address of the .eml (repeat for more).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: ./sitegen.toml).")
+@click.option("--data", type=click.Path(file_okay=False), help="Data folder (overrides [data] dir).")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Build date, e.g. 2026-06-30.")
+@click.option("--base-url", help="Absolute URL of the published site (overrides [site] base_url).")
+def digest(period, out, to_eml, sender, recipients, config_path, data, as_of, base_url) -> None:
+    """Email-ready HTML summary of a period, with links into the published site."""
+    from sitegen.digest import build_digest, to_email
+
+    def action() -> None:
+        config = _config(config_path, data, base_url=base_url)
+        result = build_digest(config, period=period, as_of=as_of)
+        if to_eml:
+            message = to_email(result, sender=sender, to=recipients)
+            Path(to_eml).write_bytes(message.as_bytes())  # LF line endings, as sendmail and mail clients read files
+        if out:
+            Path(out).write_text(result.html, encoding="utf-8")
+        if not out and not to_eml:
+            click.echo(result.html, nl=False)
+        else:
+            click.echo(f"digest for {result.period}: {result.subject}", err=True)
 
     _run(action)
 
