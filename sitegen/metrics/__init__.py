@@ -42,7 +42,7 @@ class Metrics:
       closed_on, crm_probability, last_activity, days_since_activity, days_in_stage, next_action_date,
       no_next_action, next_action_overdue, region.
     - ``orders``: order: order_key, customer_id, order_date, revenue, cost, margin, owner (attributed),
-      channel, is_return, first_order, month_id.
+      channel, is_return, first_order, month_id (customer_id, owner and channel are categoricals).
     - ``customer_months``: customer x month: customer_id, month (YYYY-MM), month_id, revenue, margin, orders.
     - ``monthly``: calendar month (gaps as zeros): month, revenue, orders, active_customers, new_customers,
       aov, margin, returning_customers.

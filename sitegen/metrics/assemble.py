@@ -63,8 +63,9 @@ def _pipeline(base: pipeline.DealBase, deals: pd.DataFrame, config: Config, as_o
     lost = stages.lost_by_stage(deals, window_start, as_of, config)
     kpis = {**outcomes.pipeline_kpis(deals, window_start, as_of), "skipped_stage_share": skipped_share,
             "follow_up_compliance": _compliance(deals, config.rules.stale_after_days)}
-    if not len(base.deals):  # no pipeline file (or no deals in it): no pipeline KPIs
+    if not len(base.deals):  # no pipeline file (or no deals in it): no pipeline KPIs, no funnel
         kpis = dict.fromkeys(kpis)
+        funnel_frame = funnel_frame.iloc[0:0]
     return {"funnel": funnel_frame, "stage_probabilities": probabilities, "time_in_stage": spent,
             "stage_stats": funnel.stage_stats(deals, funnel_frame, probabilities, spent, skipped, lost, config),
             "lost_reasons": stages.lost_reasons(deals, window_start, as_of), "lost_stages": lost, "_pipeline": kpis}
