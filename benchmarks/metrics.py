@@ -29,12 +29,14 @@ MIB = 1024 * 1024
 
 
 def ensure_data(folder: Path, customers: int, as_of: str) -> None:
+    """Generate the demo data into ``folder`` unless it is there."""
     if not (folder / "orders.csv").exists():
         subprocess.run([sys.executable, "-m", "sitegen", "demo-data", "--out", str(folder), "--customers",
                         str(customers), "--as-of", as_of], check=True)
 
 
 def main() -> None:
+    """Load once, time the metrics, print the figures recorded in docs/performance.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("/tmp/demo50k"))
     parser.add_argument("--customers", type=int, default=50_000)

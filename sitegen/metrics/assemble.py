@@ -138,13 +138,16 @@ def period_inputs(dataset: Dataset, config: Config, as_of: pd.Timestamp, reduced
     region = None
     if master is not None and "region" in master:
         region = master.drop_duplicates("customer_id").set_index("customer_id")["region"]
-    product_counts = reduced.product_months.groupby("product")["lines"].sum()
-    if "product" in base.present:
-        product_counts = product_counts.add(base.deals["product"].value_counts(), fill_value=0)
-    counts = {"product": product_counts, "region": region.value_counts() if region is not None else None,
-              "lead_source": base.deals["lead_source"].value_counts() if "lead_source" in base.present else None,
-              "channel": reduced.orders["channel"].value_counts() if "channel" in reduced.orders else None}
-    labels = {dim: bd.canonical_labels(c) for dim, c in counts.items() if c is not None and len(c)}
+    months = base.deals["created_date"].pipe(lambda d: pd.Series(cal.month_ids(d), index=d.index)).where(
+        base.deals["created_date"].notna())
+    first_seen = {  # raw label -> month first seen (regions: master data, undated)
+        "product": _earliest(reduced.product_months.groupby("product")["month_id"].min(),
+                             months.groupby(base.deals["product"]).min() if "product" in base.present else None),
+        "region": pd.Series(np.nan, index=pd.unique(region.dropna())) if region is not None else None,
+        "lead_source": months.groupby(base.deals["lead_source"]).min() if "lead_source" in base.present else None,
+        "channel": reduced.orders.groupby("channel", observed=True)["month_id"].min()
+        if "channel" in reduced.orders else None}
+    labels = {dim: bd.canonical_labels(s) for dim, s in first_seen.items() if s is not None and len(s)}
     order_channels = set(channels.channel_key(reduced.orders["channel"]).dropna()) if "channel" in reduced.orders \
         else set()
     return reports.PeriodInputs(
@@ -179,6 +182,12 @@ def _window_breakdown(inputs: reports.PeriodInputs, deals: pd.DataFrame, start: 
     if len(deal_part):
         deal_part = deal_part.drop(columns="pid").assign(period="window", kind="window")
     return bd.combine(order_part, deal_part).sort_values(["dimension", "key"], kind="stable")
+
+
+def _earliest(*series: pd.Series | None) -> pd.Series:
+    """Element-wise minimum of several label -> value series."""
+    present = [s.astype(float) for s in series if s is not None]
+    return pd.concat(present).groupby(level=0).min() if present else pd.Series(dtype=float)
 
 
 def _ytd_targets(rows: pd.DataFrame, as_of: pd.Timestamp, fy: int) -> tuple[float | None, pd.Series]:

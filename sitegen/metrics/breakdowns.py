@@ -27,17 +27,20 @@ BREAKDOWN_COLUMNS = ("period", "kind", "dimension", "key", "revenue", "margin", 
                      "revenue_target", "attainment", "cost", "roi")
 
 
-def canonical_labels(counts: pd.Series) -> dict[str, str]:
+def canonical_labels(first_seen: pd.Series) -> dict[str, str]:
     """Raw label -> display label: labels equal but for case, spaces, '-' and '_' ("GTX Pro", "GTXPro")
-    merge under their most frequent spelling (``counts``: rows per raw label)."""
-    frame = counts.rename("n").rename_axis("raw").reset_index()
-    frame["fold"] = [re.sub(r"[\s_\-]+", "", str(v).casefold()) for v in frame["raw"]]
-    frame = frame.sort_values(["fold", "n", "raw"], ascending=[True, False, True], kind="stable")
+    merge under the spelling seen first (``first_seen``: raw label -> when it first appears; ties and
+    undated labels by spelling), so records added later never rename a past period's key."""
+    frame = first_seen.rename("n").rename_axis("raw").reset_index()
+    frame["raw"] = frame["raw"].astype(str)
+    frame["fold"] = [re.sub(r"[\s_\-]+", "", v.casefold()) for v in frame["raw"]]
+    frame = frame.sort_values(["fold", "n", "raw"], na_position="last", kind="stable")
     best = frame.drop_duplicates("fold").set_index("fold")["raw"]
     return dict(zip(frame["raw"], frame["fold"].map(best)))
 
 
 def missing_key(dimension: str) -> str:
+    """The key of a missing value: "unassigned" for owners, "unknown" otherwise."""
     return UNASSIGNED if dimension == "owner" else UNKNOWN
 
 

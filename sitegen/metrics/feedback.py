@@ -76,5 +76,6 @@ def customer_feedback(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def empty_scores() -> pd.DataFrame:
+    """The columns of :func:`scores_by` without rows."""
     return pd.DataFrame({"nps": pd.Series(dtype=float), "nps_responses": pd.Series(dtype=np.int64),
                          "csat": pd.Series(dtype=float), "csat_responses": pd.Series(dtype=np.int64)})

@@ -25,15 +25,18 @@ class Period:
     label: str
 
     def contains(self, dates: pd.Series) -> pd.Series:
+        """Mask of the dates inside the period."""
         return (dates >= self.start) & (dates <= self.end)
 
 
 def month(ts: pd.Timestamp) -> Period:
+    """The calendar month containing ``ts``."""
     start = pd.Timestamp(ts.year, ts.month, 1)
     return Period(start, start + pd.offsets.MonthEnd(0), "month", f"{ts.year}-{ts.month:02d}")
 
 
 def quarter(ts: pd.Timestamp, fy_start: int = 1) -> Period:
+    """The (fiscal) quarter containing ``ts``."""
     offset = (ts.month - fy_start) % 12
     start = (pd.Timestamp(ts.year, ts.month, 1) - pd.DateOffset(months=offset % 3))
     fy_first = pd.Timestamp(ts.year, ts.month, 1) - pd.DateOffset(months=offset)
@@ -43,6 +46,7 @@ def quarter(ts: pd.Timestamp, fy_start: int = 1) -> Period:
 
 
 def year(ts: pd.Timestamp, fy_start: int = 1) -> Period:
+    """The (fiscal) year containing ``ts``."""
     offset = (ts.month - fy_start) % 12
     start = pd.Timestamp(ts.year, ts.month, 1) - pd.DateOffset(months=offset)
     label = start.year + (1 if fy_start > 1 else 0)
@@ -50,18 +54,22 @@ def year(ts: pd.Timestamp, fy_start: int = 1) -> Period:
 
 
 def of_kind(kind: str, ts: pd.Timestamp, fy_start: int = 1) -> Period:
+    """The month, quarter or year (``kind``) containing ``ts``."""
     return month(ts) if kind == "month" else quarter(ts, fy_start) if kind == "quarter" else year(ts, fy_start)
 
 
 def previous(p: Period, fy_start: int = 1) -> Period:
+    """The period of the same kind just before ``p``."""
     return of_kind(p.kind, p.start - pd.Timedelta(days=1), fy_start)
 
 
 def following(p: Period, fy_start: int = 1) -> Period:
+    """The period of the same kind just after ``p``."""
     return of_kind(p.kind, p.end + pd.Timedelta(days=1), fy_start)
 
 
 def year_ago(p: Period, fy_start: int = 1) -> Period:
+    """The same period a year earlier (for year-over-year comparisons)."""
     return of_kind(p.kind, p.start - pd.DateOffset(years=1), fy_start)
 
 

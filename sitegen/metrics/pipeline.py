@@ -109,7 +109,8 @@ def deal_base(dataset: Dataset, config: Config, deal_activity: pd.DataFrame) -> 
     status = deals["status"].map({s: i for i, s in enumerate(STATUSES)}).to_numpy(dtype=float)
     return DealBase(
         deals=deals, status=np.nan_to_num(status).astype(np.int8),
-        stage=deals["stage"].map(idx).to_numpy(dtype=float), lost_at=deals["lost_at_stage"].map(idx).to_numpy(dtype=float),
+        stage=deals["stage"].map(idx).to_numpy(dtype=float),
+        lost_at=deals["lost_at_stage"].map(idx).to_numpy(dtype=float),
         created=deals["created_date"].to_numpy(dtype="datetime64[ns]"),
         close=deals["close_date"].to_numpy(dtype="datetime64[ns]"), amount=deals["amount"].to_numpy(dtype=float),
         own_activity=deals["last_activity_date"].to_numpy(dtype="datetime64[ns]"),

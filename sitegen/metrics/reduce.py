@@ -191,6 +191,7 @@ def _customer_owner(dataset: Dataset, ids: pd.Index) -> np.ndarray:
 
 
 def empty_orders() -> pd.DataFrame:
+    """The columns of :func:`orders_from_lines` without rows (no orders file, or no order up to as_of)."""
     return pd.DataFrame({
         "order_key": pd.Series(dtype=object), "customer_id": pd.Categorical([]),
         "order_date": pd.Series(dtype="datetime64[ns]"), "revenue": pd.Series(dtype=float),
@@ -245,7 +246,8 @@ def product_months(lines: pd.DataFrame) -> pd.DataFrame:
                           "revenue": np.nan_to_num(amount), "margin": np.where(np.isnan(cost), np.nan, amount - cost),
                           "quantity": lines["quantity"].to_numpy(), "lines": 1})
     out = frame.groupby(["product", "month_id"], sort=False).agg(
-        revenue=("revenue", "sum"), margin=("margin", "sum"), quantity=("quantity", "sum"), lines=("lines", "sum"), known=("margin", "count")).reset_index()
+        revenue=("revenue", "sum"), margin=("margin", "sum"), quantity=("quantity", "sum"), lines=("lines", "sum"),
+        known=("margin", "count")).reset_index()
     out.loc[out["known"] == 0, "margin"] = np.nan
     out["product"] = names[out["product"].to_numpy()]
     return out.drop(columns="known").sort_values(["product", "month_id"], kind="stable").reset_index(drop=True)

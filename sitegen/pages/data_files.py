@@ -75,6 +75,7 @@ def metrics_json(site: Site) -> bytes:
 
 
 def pages(site: Site) -> Iterator[File]:
+    """The three machine-readable files of SPEC §6."""
     m = site.metrics
     yield File("data/metrics.json", metrics_json(site))
 

@@ -17,7 +17,8 @@ ORDERS = csv(
     "D,2026-01-01,10", "D,2026-02-01,10",
     "E,2025-06-01,500",
 )
-CUSTOMERS = csv("customer_id,name,owner,tier,potential_value", "A,Alpha,Ann,,", "D,Delta,,战略,", "F,Foxtrot,Bob,,1000")
+CUSTOMERS = csv("customer_id,name,owner,tier,potential_value", "A,Alpha,Ann,,", "D,Delta,,战略,",
+                "F,Foxtrot,Bob,,1000")
 CONFIG = "[rules]\nstrategic_share = 0.2\nkey_share = 0.2\n"
 
 

@@ -14,7 +14,13 @@ from tests.metrics.fixtures import DEALS, TEAM
 CRM_CONFIG = """
 [data.pipeline]
 file = "sales_pipeline.csv"
-columns = { customer_id = "account", owner = "sales_agent", stage = "deal_stage", created_date = "engage_date", amount = "close_value" }
+
+[data.pipeline.columns]
+customer_id = "account"
+owner = "sales_agent"
+stage = "deal_stage"
+created_date = "engage_date"
+amount = "close_value"
 
 [[stages]]
 key = "prospecting"
@@ -60,7 +66,8 @@ def test_crm_with_two_open_stages(metrics, load) -> None:
     assert "1 lost deal(s) without lost_at_stage" in warnings and "3 open deal(s) without amount" in warnings
     assert "2 deal(s) without customer_id" in warnings
     products = m.breakdowns[(m.breakdowns["period"] == "window") & (m.breakdowns["dimension"] == "product")]
-    assert "GTX Pro" in set(products["key"]) and "GTXPro" not in set(products["key"])
+    # "GTXPro" (created 2025-10) and "GTX Pro" (undated) are one product, named as first seen
+    assert "GTXPro" in set(products["key"]) and "GTX Pro" not in set(products["key"])
     deals = m.opportunities.set_index("opportunity_id")
     assert deals.loc["PE84CX4O", "status"] == "open" and deals.loc["PE84CX4O", "customer_id"] is None
 

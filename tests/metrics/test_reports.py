@@ -132,3 +132,12 @@ def test_product_labels_are_merged(metrics) -> None:
                                    "A,2026-01-02,2,GTX Pro", "B,2026-01-03,4,gtxpro", "B,2026-01-04,8,")})
     products = m.breakdowns[(m.breakdowns["period"] == "2026-01") & (m.breakdowns["dimension"] == "product")]
     assert products.set_index("key")["revenue"].to_dict() == {"GTX Pro": 7.0, "unknown": 8.0}
+
+
+def test_later_spellings_do_not_rename_a_key(metrics) -> None:
+    first = csv("customer_id,order_date,amount,product", "A,2026-01-05,1,gtxpro")
+    later = first + "".join(f"B,2026-03-0{i},1,GTX Pro\n" for i in range(1, 6))
+    for files in ({"orders.csv": first}, {"orders.csv": later}):
+        b = metrics(files).breakdowns
+        january = b[(b["period"] == "2026-01") & (b["dimension"] == "product")]
+        assert january["key"].tolist() == ["gtxpro"]
