@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from sitegen import pages as site_pages
 from sitegen.config import Config
 from sitegen.dataset import Dataset, load_dataset
@@ -39,6 +41,18 @@ def check_data(config: Config) -> tuple[Dataset, list[Problem]]:
     return load_dataset(config), load_playbook(config)[1]
 
 
+def prepare_site(config: Config, as_of: pd.Timestamp) -> tuple[site_pages.Site, list[Problem]]:
+    """Load the data and the playbook and compute the metrics: the steps every user of a build's
+    figures shares (the build itself, the email digest). Raises :class:`DataError` on errors;
+    returns the site and the playbook's warnings."""
+    dataset = load_dataset(config)
+    playbook, playbook_problems = load_playbook(config)
+    if dataset.error_count or any(p.severity == "error" for p in playbook_problems):
+        raise DataError([*dataset.problems, *playbook_problems])
+    metrics = compute_metrics(dataset, config, as_of)
+    return site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook), playbook_problems
+
+
 def build_site(config: Config, *, out: Path | None = None, as_of: str | None = None,
                reporter: Reporter | None = None, jobs: int | None = None) -> BuildResult:
     """Build the site into ``out`` (default: the configured output folder).
@@ -47,14 +61,10 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
     """
     reporter = reporter or Reporter()
     out = (out or config.output_dir).resolve()
-    dataset = load_dataset(config)
-    playbook, playbook_problems = load_playbook(config)
-    if dataset.error_count or any(p.severity == "error" for p in playbook_problems):
-        raise DataError([*dataset.problems, *playbook_problems])
+    site, playbook_problems = prepare_site(config, as_of_date(config, as_of))
+    dataset, metrics = site.dataset, site.metrics
     for problem in playbook_problems:
         reporter.warn(f"warning: {problem.format()}")
-    metrics = compute_metrics(dataset, config, as_of_date(config, as_of))
-    site = site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook)
     renderer = Renderer(config.site.language, config.site.currency, config.templates_dir)
     with SiteWriter(out) as writer:
         copy_assets(writer, config)

@@ -23,12 +23,11 @@ import pandas as pd
 
 from sitegen import pages as site_pages
 from sitegen.config import Config
-from sitegen.dataset import load_dataset
-from sitegen.errors import ConfigError, ConfigProblem, DataError
-from sitegen.metrics import Metrics, as_of_date, compute_metrics
+from sitegen.errors import ConfigError, ConfigProblem
+from sitegen.build import prepare_site
+from sitegen.metrics import Metrics, as_of_date
 from sitegen.metrics import periods as cal
 from sitegen.metrics.targets import attainment_flag
-from sitegen.playbook import load_playbook
 from sitegen.render import load_catalog
 from sitegen.render.formatting import Formatter
 
@@ -73,13 +72,8 @@ def build_digest(config: Config, *, period: str | None = None, as_of: str | None
     base_url = require_base_url(config)
     today = as_of_date(config, as_of)
     chosen = choose_period(config, today, period)  # usage errors before the (slow) metrics
-    dataset = load_dataset(config)  # the first steps of build_site: same inputs, same metrics, same pages
-    playbook, playbook_problems = load_playbook(config)
-    if dataset.error_count or any(p.severity == "error" for p in playbook_problems):
-        raise DataError([*dataset.problems, *playbook_problems])
-    metrics = compute_metrics(dataset, config, today)
-    require_report(metrics, chosen)
-    site = site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook)
+    site, _ = prepare_site(config, today)  # the same inputs, metrics and pages as a build
+    require_report(site.metrics, chosen)
     links = Links(base_url, page_paths(site))
     context = digest_context(site, chosen, links)
     html, text = render(config, context)
