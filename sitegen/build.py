@@ -6,6 +6,7 @@ config -> dataset -> metrics -> pages -> render -> write.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,24 +17,31 @@ from sitegen.config import Config
 from sitegen.dataset import Dataset, load_dataset
 from sitegen.dataset.problems import Problem
 from sitegen.errors import DataError
+from sitegen.fingerprint import fingerprint
 from sitegen.metrics import Metrics, as_of_date, compute_metrics
 from sitegen.parallel import default_jobs, render_pages
 from sitegen.playbook import load_playbook
 from sitegen.render import Renderer
 from sitegen.reporter import Reporter
 from sitegen.resources import default_templates
-from sitegen.write import SiteWriter, WriteStats
+from sitegen.write import SiteWriter, WriteStats, read_manifest, reusable_output
 
 STATIC = "static"  # folder of CSS/JS inside a templates folder, copied to assets/
 
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build did. ``dataset`` and ``metrics`` are None when the output was already up to date
+    (``reused``): nothing was loaded; ``problems`` are then the warnings recorded by the build that wrote it."""
+
     out: Path
-    dataset: Dataset
-    metrics: Metrics
+    dataset: Dataset | None
+    metrics: Metrics | None
     stats: WriteStats
     pages: int
+    problems: tuple[Problem, ...] = ()
+    warning_count: int = 0
+    reused: bool = False
 
 
 def check_data(config: Config) -> tuple[Dataset, list[Problem]]:
@@ -54,26 +62,61 @@ def prepare_site(config: Config, as_of: pd.Timestamp) -> tuple[site_pages.Site, 
 
 
 def build_site(config: Config, *, out: Path | None = None, as_of: str | None = None,
-               reporter: Reporter | None = None, jobs: int | None = None) -> BuildResult:
+               reporter: Reporter | None = None, jobs: int | None = None, force: bool = False) -> BuildResult:
     """Build the site into ``out`` (default: the configured output folder).
 
-    Raises :class:`DataError` when the data has errors; the previous output is then untouched.
+    When the output was built from exactly the same inputs (see :mod:`sitegen.fingerprint`) and is
+    intact, nothing is loaded or written, unless ``force``. Raises :class:`DataError` when the data
+    has errors; the previous output is then untouched.
     """
     reporter = reporter or Reporter()
     out = (out or config.output_dir).resolve()
-    site, playbook_problems = prepare_site(config, as_of_date(config, as_of))
+    as_of_day = as_of_date(config, as_of)
+    started = time.perf_counter()
+    print_ = fingerprint(config, as_of_day)
+    record = None if force else reusable_output(out, print_)
+    if record is not None:
+        return _reused(out, record, reporter)
+    site, playbook_problems = prepare_site(config, as_of_day)
+    reporter.timing("load and metrics", time.perf_counter() - started)
     dataset, metrics = site.dataset, site.metrics
     for problem in playbook_problems:
         reporter.warn(f"warning: {problem.format()}")
     renderer = Renderer(config.site.language, config.site.currency, config.templates_dir)
+    started = time.perf_counter()
     with SiteWriter(out) as writer:
         copy_assets(writer, config)
         count = render_pages(lambda: site_pages.collect(site), renderer, writer, jobs or default_jobs(),
                              lambda done: reporter.progress("pages", done, 0))
-        stats = writer.commit()
+        reporter.timing("render and write", time.perf_counter() - started)
+        started = time.perf_counter()
+        stats = writer.commit(_record(print_, count, dataset, playbook_problems))
+    reporter.timing("swap", time.perf_counter() - started)
     reporter.info(f"built {count} pages into {out}: {stats.written} written, {stats.skipped} unchanged, "
                   f"{stats.deleted} deleted; {dataset.warning_count} warning(s)")
-    return BuildResult(out=out, dataset=dataset, metrics=metrics, stats=stats, pages=count)
+    return BuildResult(out=out, dataset=dataset, metrics=metrics, stats=stats, pages=count,
+                       problems=dataset.problems, warning_count=dataset.warning_count)
+
+
+def _record(print_: str, pages: int, dataset: Dataset, playbook_problems: list[Problem]) -> dict:
+    """What a later build needs to report when it finds this output up to date."""
+    return {"fingerprint": print_, "pages": pages, "warning_count": dataset.warning_count,
+            "problems": [p.as_dict() for p in dataset.problems if p.severity == "warning"],
+            "playbook_problems": [p.as_dict() for p in playbook_problems]}
+
+
+def _reused(out: Path, record: dict, reporter: Reporter) -> BuildResult:
+    """The output is up to date: report it like a build that found every file unchanged."""
+    files = len(read_manifest(out))
+    pages = int(record.get("pages", 0))
+    problems = tuple(Problem(**p) for p in record.get("problems", ()))
+    warnings = int(record.get("warning_count", len(problems)))
+    for problem in record.get("playbook_problems", ()):
+        reporter.warn(f"warning: {Problem(**problem).format()}")
+    reporter.info(f"built {pages} pages into {out}: 0 written, {files} unchanged, 0 deleted; {warnings} warning(s) "
+                  "(inputs unchanged since the last build; --force rebuilds)")
+    return BuildResult(out=out, dataset=None, metrics=None, stats=WriteStats(skipped=files), pages=pages,
+                       problems=problems, warning_count=warnings, reused=True)
 
 
 def copy_assets(writer: SiteWriter, config: Config) -> None:

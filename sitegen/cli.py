@@ -90,17 +90,17 @@ def _as_of_option(value: str | None) -> str | None:
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Build date, e.g. 2026-06-30.")
 @click.option("--base-url", help="Absolute URL where the site is published (for links that leave the site).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
-@click.option("-v", "--verbose", is_flag=True, help="Show every warning and progress in CI.")
-def build(config_path, data, out, as_of, base_url, jobs, verbose) -> None:
+@click.option("--force", is_flag=True, help="Rebuild even when the inputs are unchanged since the last build.")
+@click.option("-v", "--verbose", is_flag=True, help="Show every warning, progress in CI and step timings.")
+def build(config_path, data, out, as_of, base_url, jobs, force, verbose) -> None:
     """Build the site into the output folder."""
     from sitegen.build import build_site
 
     def action() -> None:
         config = _config(config_path, data, out, base_url)
         reporter = StreamReporter(verbose=verbose)
-        result = build_site(config, as_of=as_of, reporter=reporter, jobs=jobs)
-        ds = result.dataset
-        _print_problems(ds.problems, ds.error_count, ds.warning_count, verbose)
+        result = build_site(config, as_of=as_of, reporter=reporter, jobs=jobs, force=force)
+        _print_problems(result.problems, 0, result.warning_count, verbose)
 
     _run(action)
 

@@ -24,6 +24,9 @@ class Reporter:
     def progress(self, label: str, done: int, total: int) -> None:
         """Called as work advances; the terminal reporter draws it, others ignore it."""
 
+    def timing(self, step: str, seconds: float) -> None:
+        """How long a step of the build took; shown with ``--verbose``."""
+
 
 class StreamReporter(Reporter):
     """Prints messages; draws a one-line progress counter when ``stream`` is a terminal."""
@@ -45,6 +48,10 @@ class StreamReporter(Reporter):
         super().warn(message)
         self._clear()
         print(message, file=self.err)
+
+    def timing(self, step: str, seconds: float) -> None:
+        if self.verbose:
+            self.info(f"time: {step} {seconds:.1f} s")
 
     def progress(self, label: str, done: int, total: int) -> None:
         """A one-line counter on a terminal (``total`` 0 = unknown); in CI only with --verbose, every 5,000."""

@@ -11,12 +11,15 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import json
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-MANIFEST = ".sitegen-manifest"
+MANIFEST = ".sitegen-manifest"  # one "path<TAB>size" line per file of the output
+RECORD = ".sitegen-build.json"  # what the build that wrote the output knew: fingerprint, pages, warnings
 
 
 @dataclass
@@ -30,7 +33,8 @@ def safe_relpath(path: str) -> PurePosixPath:
     """A page path that cannot leave the output folder (no absolute paths, no ``..``)."""
     rel = PurePosixPath(path)
     parts = path.split("/")
-    if rel.is_absolute() or any(part in ("..", ".", "") for part in parts) or "\\" in path or "\0" in path:
+    if rel.is_absolute() or any(part in ("..", ".", "") for part in parts) \
+            or any(c in path for c in "\\\0\t\n\r"):
         raise ValueError(f"unsafe output path: {path!r}")
     return rel
 
@@ -42,7 +46,7 @@ class SiteWriter:
         self.out = out.resolve()
         self.staging = self.out.with_name(f".{self.out.name}.staging")
         self.stats = WriteStats()
-        self.paths: set[str] = set()
+        self.paths: dict[str, int] = {}  # path -> size of every file staged so far
         self._lock_fd: int | None = None
 
     def __enter__(self) -> "SiteWriter":
@@ -88,7 +92,7 @@ class SiteWriter:
         key = rel.as_posix()
         if key in self.paths:
             raise ValueError(f"two pages want the same path: {key}")
-        self.paths.add(key)
+        self.paths[key] = len(data)
         target = self.staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         old = self.out / rel
@@ -105,14 +109,14 @@ class SiteWriter:
     def copy(self, path: str, source: Path) -> None:
         self.write(path, source.read_bytes())
 
-    def commit(self) -> WriteStats:
-        """Write the manifest and swap staging with the output in one step."""
-        manifest = "\n".join(sorted(self.paths)) + "\n"
+    def commit(self, record: dict[str, Any] | None = None) -> WriteStats:
+        """Write the manifest (and the build ``record``), then swap staging with the output in one step."""
+        manifest = "".join(f"{path}\t{self.paths[path]}\n" for path in sorted(self.paths))
         (self.staging / MANIFEST).write_text(manifest, encoding="utf-8")
-        previous = self.out / MANIFEST
-        if previous.is_file():
-            old = set(previous.read_text(encoding="utf-8").split())
-            self.stats.deleted = len(old - self.paths)
+        if record is not None:
+            (self.staging / RECORD).write_text(json.dumps(record, ensure_ascii=False, sort_keys=True),
+                                               encoding="utf-8")
+        self.stats.deleted = len(set(read_manifest(self.out)) - set(self.paths))
         if self.out.exists():
             _exchange(self.staging, self.out)
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -122,6 +126,41 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def read_manifest(out: Path) -> dict[str, int]:
+    """Path -> size of every file the last build wrote into ``out`` (empty when there is none)."""
+    try:
+        text = (out / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    files = {}
+    for line in text.splitlines():
+        path, _, size = line.partition("\t")
+        if path:
+            files[path] = int(size) if size.isdigit() else -1
+    return files
+
+
+def reusable_output(out: Path, fingerprint: str) -> dict[str, Any] | None:
+    """The record of the build in ``out`` when it was made from the same inputs (``fingerprint``) and
+    every file it listed is still there with its size; None when the output must be built."""
+    try:
+        record = json.loads((out / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("fingerprint") != fingerprint:
+        return None
+    files = read_manifest(out)
+    if not files:
+        return None
+    for path, size in files.items():
+        try:
+            if os.stat(out / path).st_size != size:
+                return None
+        except OSError:
+            return None
+    return record
 
 
 def _exchange(a: Path, b: Path) -> None:

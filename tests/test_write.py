@@ -54,7 +54,7 @@ def test_leftover_staging_from_a_killed_build_is_ignored(tmp_path: Path) -> None
     (tmp_path / ".output.staging").mkdir()
     (tmp_path / ".output.staging" / "junk").write_text("x")
     build(out, {"index.html": b"v2"})
-    assert snapshot(out) == {"index.html": b"v2", MANIFEST: b"index.html\n"}
+    assert snapshot(out) == {"index.html": b"v2", MANIFEST: b"index.html\t2\n"}
 
 
 def test_concurrent_build_is_refused(tmp_path: Path) -> None:
