@@ -8,6 +8,7 @@ folder; the parent only merges the lists of written paths and the counts.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -25,7 +26,7 @@ PROGRESS_EVERY = 100
 @dataclass
 class RenderResult:
     pages: int = 0
-    paths: set[str] = field(default_factory=set)
+    paths: dict[str, int] = field(default_factory=dict)  # path -> size
     written: int = 0
     skipped: int = 0
     error: str | None = None
@@ -79,7 +80,7 @@ def render_pages(make_items: Callable[[], Iterable[Any]], renderer: Renderer, wr
             counter.value += n
 
     def work(share: int) -> None:
-        writer.paths = set()
+        writer.paths = {}
         try:
             result = _render_share(make_items(), renderer, writer, share, jobs, tick)
             result.paths = writer.paths
@@ -89,9 +90,16 @@ def render_pages(make_items: Callable[[], Iterable[Any]], renderer: Renderer, wr
 
     sys.stdout.flush()
     sys.stderr.flush()
+    # Move every object to the permanent generation before forking: the workers' collections then never
+    # touch (and so never copy) the pages of the prepared data they share with the parent.
+    gc.collect()
+    gc.freeze()
     workers = [ctx.Process(target=work, args=(share,), daemon=True) for share in range(jobs)]
-    for worker in workers:
-        worker.start()
+    try:
+        for worker in workers:
+            worker.start()
+    finally:
+        gc.unfreeze()
     results = []
     while len(results) < jobs:
         try:
@@ -110,10 +118,10 @@ def _merge(results: list[RenderResult], writer: SiteWriter) -> int:
     if errors:
         raise RuntimeError("rendering failed:\n" + errors[0])
     for result in results:
-        clash = writer.paths & result.paths
+        clash = writer.paths.keys() & result.paths.keys()
         if clash:
             raise ValueError(f"two pages want the same path: {sorted(clash)[0]}")
-        writer.paths |= result.paths
+        writer.paths.update(result.paths)
         writer.stats.written += result.written
         writer.stats.skipped += result.skipped
     return sum(r.pages for r in results)

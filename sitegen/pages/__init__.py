@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from sitegen.config import Config
 from sitegen.dataset import Dataset
@@ -20,15 +20,29 @@ from sitegen.metrics import Metrics
 
 @dataclass(frozen=True)
 class Page:
+    """A page to render. ``make`` is its context, or a function returning it: per-entity sections
+    pass a function so that a render worker builds only the contexts of the pages it renders."""
+
     path: str
     template: str
-    context: Mapping[str, Any]
+    make: Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+
+    @property
+    def context(self) -> Mapping[str, Any]:
+        return self.make() if callable(self.make) else self.make
 
 
 @dataclass(frozen=True)
 class File:
+    """A file written as is. ``make`` is its bytes, or a function returning them (built only by the
+    render worker that writes it)."""
+
     path: str
-    data: bytes
+    make: bytes | Callable[[], bytes]
+
+    @property
+    def data(self) -> bytes:
+        return self.make() if callable(self.make) else self.make
 
 
 @dataclass(frozen=True, eq=False)

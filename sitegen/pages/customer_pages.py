@@ -8,6 +8,7 @@ playbook lookups are made once per stage and tier, and the context is a flat dic
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Iterator
 
 import pandas as pd
@@ -112,16 +113,15 @@ def pages(site: Site) -> Iterator[Page]:
     positions = {label: i for i, label in enumerate(axis)}
     guides, policies = stage_guides(site), tier_policies(site)
     has = {name: site.dataset.has(name) for name in ("contacts", "activities", "feedback", "pipeline", "orders")}
-    for row in records(m.customers, CUSTOMER_FIELDS):
+    def context(row: dict[str, Any], path: str) -> dict[str, Any]:
         cid = row["customer_id"]
-        path = site.customer_href(cid)
         customer_deals = open_deals.get(cid, [])
         for deal in customer_deals:
             deal["stage_name"] = site.stage_names.get(deal["stage"], deal["stage"])
         stages = list(dict.fromkeys(d["stage"] for d in customer_deals))
-        context = common(site, path, "customers", str(row["name"]), title_is_label=False)
-        context.update(row)  # the customer's fields, flat (CUSTOMER_FIELDS; None where the input lacks them)
-        context.update(
+        ctx = common(site, path, "customers", str(row["name"]), title_is_label=False)
+        ctx.update(row)  # the customer's fields, flat (CUSTOMER_FIELDS; None where the input lacks them)
+        ctx.update(
             owner_href=site.owner_href(row["owner"]),
             aov=row["revenue"] / row["orders"] if row["orders"] else None,
             revenue_chart=revenue_chart(axis, positions, months.get(cid)),
@@ -130,4 +130,8 @@ def pages(site: Site) -> Iterator[Page]:
             activities=activities.get(cid, []), activity_count=activity_counts.get(cid, 0),
             feedback=feedback.get(cid, []), has=has,
         )
-        yield Page(path, "customer.html", context)
+        return ctx
+
+    for row in records(m.customers, CUSTOMER_FIELDS):
+        path = site.customer_href(row["customer_id"])
+        yield Page(path, "customer.html", partial(context, row, path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any, Iterator
 
 import numpy as np
@@ -77,11 +78,17 @@ def metrics_json(site: Site) -> bytes:
 def pages(site: Site) -> Iterator[File]:
     """The three machine-readable files of SPEC §6."""
     m = site.metrics
-    yield File("data/metrics.json", metrics_json(site))
+    yield File("data/metrics.json", partial(metrics_json, site))
 
-    hrefs = {cid: f"customers/{slug}/" for cid, slug in site.customer_slugs.items()}
-    customers = m.customers.assign(url=m.customers["customer_id"].map(hrefs))
-    yield File("data/customers.csv", csv_bytes(customers.reindex(columns=list(CUSTOMER_COLUMNS))))
+    def customers_csv() -> bytes:
+        hrefs = {cid: f"customers/{slug}/" for cid, slug in site.customer_slugs.items()}
+        customers = m.customers.assign(url=m.customers["customer_id"].map(hrefs))
+        return csv_bytes(customers.reindex(columns=list(CUSTOMER_COLUMNS)))
 
-    deals = m.opportunities.assign(url=m.opportunities["customer_id"].map(hrefs).fillna(""))
-    yield File("data/opportunities.csv", csv_bytes(deals.reindex(columns=list(OPPORTUNITY_COLUMNS))))
+    def opportunities_csv() -> bytes:
+        hrefs = {cid: f"customers/{slug}/" for cid, slug in site.customer_slugs.items()}
+        deals = m.opportunities.assign(url=m.opportunities["customer_id"].map(hrefs).fillna(""))
+        return csv_bytes(deals.reindex(columns=list(OPPORTUNITY_COLUMNS)))
+
+    yield File("data/customers.csv", customers_csv)
+    yield File("data/opportunities.csv", opportunities_csv)

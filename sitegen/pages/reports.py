@@ -10,6 +10,7 @@ about later periods to it.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any, Iterator, Mapping
 
 import numpy as np
@@ -138,24 +139,29 @@ def pages(site: Site) -> Iterator[Page | File]:
     yield Page("reports/index.html", "reports.html", index)
     months = table[table["kind"] == "month"] if len(table) else table
     warn = site.config.rules.attainment_warning
+    def context(kind: str, rows: list[dict[str, Any]], i: int, report: dict, path: str) -> dict[str, Any]:
+        row = rows[i]
+        label = row["period"]
+        start, end = pd.Timestamp(row["start"]), pd.Timestamp(row["end"])
+        ctx = common(site, path, "reports", label, title_is_label=False)
+        ctx.update(
+            period=label, kind=kind, start=row["start"], end=row["end"], closed=bool(row["complete"]),
+            previous=rows[i - 1]["period"] if i > 0 else None,
+            next=rows[i + 1]["period"] if i + 1 < len(rows) else None,
+            parents=parent_periods(start, kind, site.config.site.fiscal_year_start),
+            tiles=report_tiles(report, f"{path}#figures", warn), figures=figure_rows(report),
+            breakdowns=breakdown_tables(site, report), funnel=funnel_rows(site, report),
+            revenue_chart=revenue_chart(site, months, {"kind": kind, "start": start, "end": end}),
+        )
+        return ctx
+
     for kind, rows in by_kind.items():
         for i, row in enumerate(rows):
             label = row["period"]
             report = m.reports.get(label, {})
             path = f"reports/{label}/index.html"
-            yield File(f"reports/{label}/report.json", report_json(report))
-            start, end = pd.Timestamp(row["start"]), pd.Timestamp(row["end"])
-            context = common(site, path, "reports", label, title_is_label=False)
-            context.update(
-                period=label, kind=kind, start=row["start"], end=row["end"], closed=bool(row["complete"]),
-                previous=rows[i - 1]["period"] if i > 0 else None,
-                next=rows[i + 1]["period"] if i + 1 < len(rows) else None,
-                parents=parent_periods(start, kind, site.config.site.fiscal_year_start),
-                tiles=report_tiles(report, f"{path}#figures", warn), figures=figure_rows(report),
-                breakdowns=breakdown_tables(site, report), funnel=funnel_rows(site, report),
-                revenue_chart=revenue_chart(site, months, {"kind": kind, "start": start, "end": end}),
-            )
-            yield Page(path, "report.html", context)
+            yield File(f"reports/{label}/report.json", partial(report_json, report))
+            yield Page(path, "report.html", partial(context, kind, rows, i, report, path))
 
 
 def parent_periods(start: pd.Timestamp, kind: str, fy: int) -> list[str]:

@@ -4,6 +4,8 @@ customers and open deals (both from the shared data files, filtered to the owner
 
 from __future__ import annotations
 
+from functools import partial
+
 from typing import Any, Iterator
 
 import pandas as pd
@@ -94,11 +96,11 @@ def owner_pages(site: Site, rows: list[dict[str, Any]], columns: list[dict[str, 
                       "data": customers_section.DATA_NAME, "labels": customers_section.index_labels()}
     deal_table = {"columns": [c.as_dict() for c in pipeline_section.COLUMNS if c.field != "owner"],
                   "data": pipeline_section.TABLE, "labels": pipeline_section.deal_labels(site)}
-    for row in rows:
+    def context(row: dict[str, Any]) -> dict[str, Any]:
         owner = row["owner"]
         path = row["href"]
-        context = common(site, path, "team", str(owner), title_is_label=False)
-        context.update(
+        ctx = common(site, path, "team", str(owner), title_is_label=False)
+        ctx.update(
             owner=owner, card=row, columns=columns,
             tiles=[tile(c["label"], row.get(c["key"]), c["format"], f"{path}#scorecard") for c in columns
                    if c["key"] in TILE_KEYS],
@@ -107,4 +109,7 @@ def owner_pages(site: Site, rows: list[dict[str, Any]], columns: list[dict[str, 
             first_customers=first_customers.get(owner, []), first_deals=first_deals.get(owner, []),
             customer_count=customer_counts.get(owner, 0), deal_count=deal_counts.get(owner, 0),
         )
-        yield Page(path, "owner.html", context)
+        return ctx
+
+    for row in rows:
+        yield Page(row["href"], "owner.html", partial(context, row))

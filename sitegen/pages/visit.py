@@ -41,9 +41,8 @@ def pages(site: Site) -> Iterator[Page]:
                                ascending=False)
     activities = grouped_records(_of(_up_to(site.dataset.get("activities"), m.as_of), ids), "customer_id",
                                  ACTIVITY_COLUMNS, order=["date"], ascending=False, head=LAST_ACTIVITIES)
-    for customer in records(m.customers[m.customers["customer_id"].isin(ids)]):
+    def context(customer: dict, path: str) -> dict:
         cid = customer["customer_id"]
-        path = visit_path(site.customer_slugs[cid])
         link = partial(relative, path)
         policy = playbook.tier_policy(customer["tier"]) if customer["tier"] else None
         open_deals = []
@@ -53,8 +52,8 @@ def pages(site: Site) -> Iterator[Page]:
                                "exit_criterion": guide.meta.get("exit_criterion") if guide else None,
                                "key_actions": list(guide.meta.get("key_actions", ())) if guide else [],
                                "guide_href": link(guide.url) if guide else None})
-        context = common(site, path, "customers", str(customer["name"]), title_is_label=False)
-        context.update(
+        ctx = common(site, path, "customers", str(customer["name"]), title_is_label=False)
+        ctx.update(
             customer=customer, open_deals=open_deals, contacts=contacts.get(cid, []),
             activities=activities.get(cid, []),
             has_contacts=site.dataset.has("contacts"), has_activities=site.dataset.has("activities"),
@@ -62,7 +61,11 @@ def pages(site: Site) -> Iterator[Page]:
                     "service_model": policy.meta.get("service_model")} if policy else None,
             customer_href="../index.html", customers_href=link("customers/index.html"),
         )
-        yield Page(path, "visit.html", context)
+        return ctx
+
+    for customer in records(m.customers[m.customers["customer_id"].isin(ids)]):
+        path = visit_path(site.customer_slugs[customer["customer_id"]])
+        yield Page(path, "visit.html", partial(context, customer, path))
 
 
 def _has(frame: pd.DataFrame | None, column: str) -> bool:
