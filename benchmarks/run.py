@@ -16,21 +16,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import AS_OF, demo_data, timed  # noqa: E402
+from common import AS_OF, Run, demo_data, timed  # noqa: E402
 from floor import floor  # noqa: E402
 
+TIMING = re.compile(r"^time: (.+?) ([0-9.]+) s$", re.M)
 STATS = re.compile(r"built (\d+) pages into .*?: (\d+) written, (\d+) unchanged, (\d+) deleted")
 
 
-def build(site: Path, jobs: int | None) -> tuple[float, float, tuple[int, ...]]:
-    args = [sys.executable, "-m", "sitegen", "build", "--as-of", AS_OF]
+def build(site: Path, jobs: int | None) -> tuple[Run, tuple[int, ...], str]:
+    """One ``sitegen build -v``: the run, (pages, written, unchanged, deleted) and its step timings."""
+    args = [sys.executable, "-m", "sitegen", "build", "--as-of", AS_OF, "--verbose"]
     if jobs:
         args += ["--jobs", str(jobs)]
     run = timed(args, site)
     if run.code != 0:
         raise SystemExit(f"build failed ({run.code}):\n{run.output[-3000:]}")
     m = STATS.search(run.output)
-    return run.seconds, run.peak_mib, tuple(int(x) for x in m.groups()) if m else ()
+    steps = ", ".join(f"{step} {sec} s" for step, sec in TIMING.findall(run.output))
+    return run, tuple(int(x) for x in m.groups()) if m else (), steps
 
 
 def change_one_customer(orders: Path) -> None:
@@ -54,22 +57,24 @@ def main() -> None:
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(source / "data", site / "data")
 
-    full_s, full_mib, (pages, written, _, _) = build(site, args.jobs)
+    full, (pages, *_), full_steps = build(site, args.jobs)
     base = floor(site / "data", site / "output")
-    same_s, same_mib, same = build(site, args.jobs)
+    same, same_stats, _ = build(site, args.jobs)
     change_one_customer(site / "data" / "orders.csv")
-    one_s, one_mib, one = build(site, args.jobs)
+    one, one_stats, _ = build(site, args.jobs)
+    runs = (full, same, one)
 
     print(f"customers            {args.customers}")
     print(f"pages                {pages} ({base['files']} files, {base['bytes'] / 2**20:.0f} MiB)")
-    print(f"full build           {full_s:.1f} s, peak {full_mib:.0f} MiB")
+    print(f"full build           {full.seconds:.1f} s ({full_steps})")
     print(f"floor                {base['floor_s']:.1f} s (parse {base['parse_s']:.1f} s + write {base['write_s']:.1f} s)")
-    print(f"ratio                {full_s / base['floor_s']:.2f}x floor")
-    print(f"no-change rebuild    {same_s:.1f} s ({same_s / full_s:.0%} of full): "
-          f"{same[1]} written, {same[2]} unchanged, {same[3]} deleted")
-    print(f"one-change rebuild   {one_s:.1f} s: {one[1]} written, {one[2]} unchanged, {one[3]} deleted")
-    print(f"peak memory          {max(full_mib, same_mib, one_mib):.0f} MiB")
-
+    print(f"ratio                {full.seconds / base['floor_s']:.2f}x floor")
+    print(f"no-change rebuild    {same.seconds:.1f} s ({same.seconds / full.seconds:.0%} of full): "
+          f"{same_stats[1]} written, {same_stats[2]} unchanged, {same_stats[3]} deleted")
+    print(f"one-change rebuild   {one.seconds:.1f} s: {one_stats[1]} written, {one_stats[2]} unchanged, "
+          f"{one_stats[3]} deleted")
+    print(f"peak memory          {max(r.peak_mib for r in runs):.0f} MiB PSS of the process tree "
+          f"(full build {full.peak_mib:.0f} MiB; summed RSS {max(r.peak_rss_mib for r in runs):.0f} MiB)")
 
 if __name__ == "__main__":
     main()
