@@ -45,23 +45,60 @@ def grouped_records(frame: pd.DataFrame | None, key: str, columns: Sequence[str]
     """``key`` value -> its rows (``columns``), sorted by ``order`` within the group, at most ``head`` each.
 
     One sort and one conversion for the whole table, then a slice per group: cheap at
-    50,000 groups, where a filter per group costs a full scan each. A missing table has no groups.
+    50,000 groups, where a filter per group costs a full scan each. Within a group, rows are in
+    ``order`` (missing values last, like pandas) and ties keep the table's order. A missing
+    table has no groups.
     """
     if frame is None or frame.empty or key not in frame:
         return {}
     frame = frame[frame[key].notna()]
+    if frame.empty:
+        return {}
     asc = [ascending] * len(order) if isinstance(ascending, bool) else list(ascending)
-    frame = frame.sort_values([key, *order], ascending=[True, *asc], kind="stable")
+    codes = pd.factorize(frame[key])[0]
+    positions = group_order(frame, codes, order, asc)
+    codes = codes[positions]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     if head is not None:
-        frame = frame.groupby(key, sort=False).head(head)
+        rank = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+        positions, codes = positions[rank < head], codes[rank < head]
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    frame = frame.iloc[positions]
     keys = frame[key].to_numpy()
     rows = records(frame, columns)
-    if not rows:
-        return {}
-    bounds = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-    starts = np.concatenate(([0], bounds))
-    ends = np.concatenate((bounds, [len(keys)]))
+    ends = np.r_[starts[1:], len(rows)]
     return {keys[s]: rows[s:e] for s, e in zip(starts.tolist(), ends.tolist())}
+
+
+def group_order(frame: pd.DataFrame, codes: np.ndarray, order: Sequence[str], ascending: Sequence[bool]) -> np.ndarray:
+    """Row positions that put each group (``codes``) together, sorted by ``order`` inside it.
+
+    A stable ``np.lexsort`` over integer keys: dates and numbers as they are, text as its rank,
+    each with a "missing" flag that puts missing values last whatever the direction (as pandas
+    does). Much faster than ``sort_values`` on text columns of a million rows.
+    """
+    keys: list[np.ndarray] = []  # least significant first, as lexsort wants them
+    for column, asc in reversed(list(zip(order, ascending))):
+        values, missing = _sort_key(frame[column])
+        keys += [values if asc else -values, missing]
+    keys.append(codes)
+    return np.lexsort(keys)
+
+
+def _sort_key(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column as sortable numbers and its missing flags."""
+    missing = series.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(series):
+        values = series.to_numpy().view("int64").copy()
+    elif pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        values = series.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    else:  # text: its rank in sorted order (values of mixed types are ranked as text)
+        try:
+            values = pd.factorize(series, sort=True)[0]
+        except TypeError:
+            values = pd.factorize(series.where(missing, series.astype(str)), sort=True)[0]
+    values[missing] = 0
+    return values, missing
 
 
 def grouped_series(frame: pd.DataFrame, key: str, columns: Sequence[str]) -> dict[Hashable, dict[str, list]]:
