@@ -1,10 +1,16 @@
-"""Shared fixtures: tiny sites written inline, and the demo data set."""
+"""Shared fixtures: tiny sites written inline, the demo data set, and the session-wide demo builds,
+loopback server and headless browser of the browser and quality gates."""
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
+import shutil
+import threading
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 
@@ -37,3 +43,147 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("demo")
     generate_demo_data(root / "data", customers=300, seed=1, as_of=date(2026, 6, 30))
     return root
+
+
+# ---------------------------------------------------------------------------------------------
+# Session-wide pieces of the real-browser and quality gates (tests/browser, tests/quality):
+# one demo build per language, a loopback HTTP server, one headless Chromium, and the rule that a
+# missing tool skips loudly outside CI and fails with CI set.
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def require_tool(present: bool, skip: str, fail: str) -> None:
+    """Skip with the loud reason ``skip`` (it starts with ``SKIPPING``) when a tool is missing; with ``CI``
+    set, fail with ``fail`` instead, so a CI run can never pass without the gate having run."""
+    if present:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(fail, pytrace=False)
+    pytest.skip(skip)
+
+
+def require_browser() -> None:
+    message = f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+    require_tool(CHROMIUM.exists(), f"SKIPPING BROWSER TESTS: {message}", f"CI is set but {message}")
+
+
+def build_demo(demo_site: Path, root: Path, language: str = "en") -> Path:
+    """A copy of the demo data built into ``root/output``; returns the output folder."""
+    from sitegen.build import build_site
+    from sitegen.config import load_config
+
+    shutil.copytree(demo_site / "data", root / "data")
+    (root / "sitegen.toml").write_text(f'[site]\nlanguage = "{language}"\n', encoding="utf-8")
+    return build_site(load_config(cwd=root), as_of=AS_OF).out
+
+
+@pytest.fixture(scope="session")
+def site_en(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site built in English (output folder); shared by the browser and quality gates."""
+    return build_demo(demo_site, tmp_path_factory.mktemp("browser-en"))
+
+
+@pytest.fixture(scope="session")
+def site_zh(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site built in Simplified Chinese (output folder)."""
+    return build_demo(demo_site, tmp_path_factory.mktemp("browser-zh"), "zh-CN")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve() -> Iterator[Callable[[Path], str]]:
+    """``serve(folder) -> base URL``: a loopback server on a free port per folder, stopped at the end."""
+    servers: dict[Path, tuple[http.server.ThreadingHTTPServer, str]] = {}
+
+    def start(folder: Path) -> str:
+        if folder not in servers:
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            servers[folder] = (server, f"http://127.0.0.1:{server.server_address[1]}/")
+        return servers[folder][1]
+
+    yield start
+    for server, _ in servers.values():
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One headless Debian Chromium for the whole session, driven by Playwright."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+# Templates that are pieces of pages, not page types of their own.
+PARTIAL_TEMPLATES = {"base.html", "nav.html", "macros.html"}
+PLAYBOOK_KINDS = ("stages", "scripts", "templates", "checklists", "policies", "roles")
+
+
+def page_types(out: Path) -> dict[str, tuple[str, str]]:
+    """One page of every page type of a demo build: name -> (path under ``out``, template).
+
+    The customer is one with open deals (so it has a visit sheet), the owner the first team
+    member, and the playbook gets one page of each kind of document.
+    """
+    customer = sorted((out / "customers").glob("*/visit/index.html"))[0].parent.parent.name
+    owner = sorted((out / "team").glob("*/index.html"))[0].parent.name
+    types = {
+        "dashboard": ("index.html", "dashboard.html"),
+        "funnel": ("funnel/index.html", "funnel.html"),
+        "pipeline": ("pipeline/index.html", "pipeline.html"),
+        "customers": ("customers/index.html", "customers.html"),
+        "customer": (f"customers/{customer}/index.html", "customer.html"),
+        "visit-sheet": (f"customers/{customer}/visit/index.html", "visit.html"),
+        "team": ("team/index.html", "team.html"),
+        "owner": (f"team/{owner}/index.html", "owner.html"),
+        "reports": ("reports/index.html", "reports.html"),
+        "report-month": ("reports/2026-05/index.html", "report.html"),
+        "report-quarter": ("reports/2026-Q2/index.html", "report.html"),
+        "report-year": ("reports/2025/index.html", "report.html"),
+        "data-quality": ("data-quality/index.html", "data_quality.html"),
+        "playbook": ("playbook/index.html", "playbook_index.html"),
+    }
+    for kind in PLAYBOOK_KINDS:
+        first = sorted((out / "playbook" / kind).glob("*/index.html"))[0]
+        types[f"playbook-{kind}"] = (first.relative_to(out).as_posix(), "playbook_page.html")
+    return types
+
+
+PAGE_TYPE_NAMES = ("dashboard", "funnel", "pipeline", "customers", "customer", "visit-sheet", "team", "owner",
+                   "reports", "report-month", "report-quarter", "report-year", "data-quality", "playbook",
+                   *(f"playbook-{kind}" for kind in PLAYBOOK_KINDS))
+
+
+# ---------------------------------------------------------------------------------------------
+# A line in the terminal summary (and so in the CI log) saying how many tests of each gate ran.
+
+GATE_MARKERS = ("browser", "html_validator")
+_gate_outcomes: dict[str, dict[str, int]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        for marker in GATE_MARKERS:
+            if marker in report.keywords:
+                counts = _gate_outcomes.setdefault(marker, {})
+                counts[report.outcome] = counts.get(report.outcome, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _gate_outcomes:
+        terminalreporter.write_sep("-", "quality gates")
+        for marker, counts in sorted(_gate_outcomes.items()):
+            summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+            terminalreporter.write_line(f"{marker} tests: {summary}")

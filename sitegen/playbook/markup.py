@@ -27,7 +27,7 @@ LinkResolver = Callable[[str], "str | None"]
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input",
-    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub",
+    "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub",
     "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }
 ATTRIBUTES = {
@@ -46,6 +46,9 @@ INPUT_TYPES = {"input": {"type": {"checkbox"}}}
 FORCED_ATTRIBUTES = {"input": {"disabled": "disabled"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 _TASK = re.compile(r"\[([ xX])\][ \t]+")
+# what ends a task item's label: block content, and form controls (a label names one control only)
+_NOT_IN_LABEL = {"ul", "ol", "p", "div", "table", "pre", "blockquote", "dl", "hr", "details", "figure", "input",
+                 "h1", "h2", "h3", "h4", "h5", "h6"}
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -68,7 +71,11 @@ class Rendered:
 
 
 class _TaskLists(Treeprocessor):
-    """``<li>[ ] text`` -> ``<li class="task"><input type="checkbox" disabled> text``."""
+    """``<li>[ ] text`` -> ``<li class="task"><label><input type="checkbox" disabled> text</label>``.
+
+    The label holds the item's text and inline markup up to its first block (a nested list, a
+    paragraph), so assistive technology names each checkbox by its task.
+    """
 
     def run(self, root: etree.Element) -> None:
         for parent in root.iter():
@@ -84,8 +91,15 @@ class _TaskLists(Treeprocessor):
                 if match.group(1) != " ":
                     box.set("checked", "checked")
                 box.tail = " " + (holder.text or "")[match.end():]
+                label = etree.Element("label")
+                label.append(box)
+                for child in list(holder):
+                    if child.tag in _NOT_IN_LABEL:
+                        break
+                    holder.remove(child)
+                    label.append(child)
                 holder.text = None
-                holder.insert(0, box)
+                holder.insert(0, label)
                 li.set("class", (li.get("class", "") + " task").strip())
                 found = True
             if found:

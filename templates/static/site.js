@@ -451,6 +451,20 @@
     document.addEventListener("click", function (event) { if (!input.form.contains(event.target)) list.hidden = true; });
   }
 
+  /* ---------- a table wider than its box scrolls there: a focusable, named region, so keys scroll it ---------- */
+  function scrollableTables() {
+    each(".table-wrap", function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1, box = wrap.closest("section, article"), title;
+      if (scrolls === wrap.hasAttribute("tabindex")) return;
+      if (!scrolls) return ["tabindex", "role", "aria-label"].forEach(function (a) { wrap.removeAttribute(a); });
+      title = box && box.querySelector("h1, h2, h3") ? box.querySelector("h1, h2, h3").cloneNode(true) : null;
+      if (title) each(".anchor", function (a) { a.remove(); }, title);
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", (title ? title.textContent : document.title).trim());
+    });
+  }
+
   /* ---------- start ---------- */
   var tables = [];
   each("table.sortable, table[data-source]", function (el) {
@@ -461,6 +475,11 @@
   });
   window.addEventListener("hashchange", function () { tables.forEach(function (tb) { tb.refresh(true); }); });
   each("a.anchor", setupAnchor);
+  scrollableTables();
+  if (window.ResizeObserver) {  // the screen turned, the window changed, a table got other rows
+    var resized = new ResizeObserver(scrollableTables);
+    each(".table-wrap, .table-wrap > table", function (el) { resized.observe(el); });
+  }
   setupSearch();
   drawCharts();
   if (window.matchMedia) {

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import page_types
+
 pytestmark = pytest.mark.browser
 
 PAGE_TYPES = ("index.html", "funnel/index.html", "pipeline/index.html", "customers/index.html", "team/index.html",
@@ -22,16 +24,17 @@ FILE_NAME = re.compile(r"[\w./-]+\.(csv|json)\b")  # file names (data/orders.csv
 UI_TEXT = ("nav a", "h2", "h3", "th", "label", "button", ".tile-label", ".tile-sub", "dt", ".note", ".empty",
            ".more", ".pager", ".count", ".legendtext", ".footer", "select option:first-child")
 
+# data and playbook content, not UI labels: names in breadcrumbs, deal names, checklist items, documents
+CONTENT = ".crumbs, .visit-deal > h3, .task-list, .pb-body, .pb-toc li"
 # the text of an element without the options of a select inside it (those are data: owners, regions)
-OWN_TEXT = "els => els.map(e => { const c = e.cloneNode(true); c.querySelectorAll('select').forEach(s => s.remove()); " \
-           "return c.textContent; })"
+OWN_TEXT = "els => els.filter(e => !e.closest('" + CONTENT + "')).map(e => { const c = e.cloneNode(true); " \
+           "c.querySelectorAll('select').forEach(s => s.remove()); return c.textContent; })"
 
 
 def sample_pages(out: Path) -> list[str]:
-    """Every page type, with one customer page that has open deals and one team member."""
-    customer = next(p for p in sorted((out / "customers").glob("*/visit/index.html"))).parent.parent
-    owner = sorted((out / "team").glob("*/index.html"))[0].parent
-    return [*PAGE_TYPES, f"customers/{customer.name}/index.html", f"team/{owner.name}/index.html"]
+    """One page of every page type (tests/conftest.py: a customer with open deals and its visit
+    sheet, a team member, the playbook index and a document of each kind)."""
+    return [path for path, _ in page_types(out).values()]
 
 
 def wait_for_charts(page) -> int:

@@ -128,7 +128,7 @@ def test_a_visit_sheet_lists_the_key_actions_of_each_open_deals_stage(built) -> 
         assert deal["opportunity_id"] in sheet
         assert html.escape(guide.meta["exit_criterion"]) in sheet
         for action in guide.meta["key_actions"]:
-            assert f'<input type="checkbox" disabled> {html.escape(action)}</li>' in sheet
+            assert f'<input type="checkbox" disabled> {html.escape(action)}</label></li>' in sheet
     customers_without_deals = {d["url"] for d in deals} - {d["url"] for d in open_deals}
     for url in list(customers_without_deals)[:5]:
         assert not (out / url / "visit" / "index.html").exists()
