@@ -12,7 +12,7 @@ import pandas as pd
 
 from sitegen.config import TABLES, Config
 from sitegen.dataset import validate
-from sitegen.dataset.load import LINE, read_table
+from sitegen.dataset.load import LINE, Labels, read_table
 from sitegen.dataset.problems import Problem, ProblemLog
 from sitegen.dataset.schema import SCHEMA
 
@@ -56,6 +56,7 @@ def load_dataset(config: Config) -> Dataset:
     """Load every table that exists; a missing optional table is simply absent."""
     log = ProblemLog(config.max_problems)
     tables: dict[str, pd.DataFrame] = {}
+    ids: dict[str, dict[str, Labels]] = {}
     files: dict[str, str] = {}
     for name in TABLES:
         path = config.table_path(name)
@@ -63,9 +64,10 @@ def load_dataset(config: Config) -> Dataset:
         files[name] = display
         if not path.exists():
             continue
-        frame = read_table(path, display, SCHEMA[name], config, log)
-        if frame is None:
+        loaded = read_table(path, display, SCHEMA[name], config, log)
+        if loaded is None:
             continue
+        frame, ids[name] = loaded
         if name in VALIDATORS:
             frame = VALIDATORS[name](frame, display, config, log)
         tables[name] = frame
@@ -73,7 +75,7 @@ def load_dataset(config: Config) -> Dataset:
         log.add(display_path(config.data_dir, config.root), 0, "",
                 "neither pipeline nor orders data found",
                 f"put {config.tables['pipeline'].file} and/or {config.tables['orders'].file} in the data folder")
-    validate.check_references(tables, files, log)
+    validate.check_references(tables, files, log, ids)
     return Dataset(
         tables=MappingProxyType(tables), problems=tuple(log.sorted()), error_count=log.errors,
         warning_count=log.warnings, files=MappingProxyType(files), problem_counts=MappingProxyType(dict(log.counts)),

@@ -1,32 +1,64 @@
 """Read one CSV file into a frame with canonical column names and proper dtypes.
 
-Each step reports into a :class:`ProblemLog` instead of raising, so one build
-lists every problem at once. Line numbers are file lines: the header is line 1,
-the first data row line 2 (blank lines count; a quoted cell spanning lines
-shifts the numbers after it).
+Each step reports into a :class:`ProblemLog` instead of raising, so one build lists every problem at once.
+Line numbers are file lines: the header is line 1, the first data row line 2 (blank lines count; a quoted
+cell spanning lines shifts the numbers after it).
+
+The cells stay arrow strings until each column gets its final type (see :mod:`sitegen.dataset.read`):
+dates, amounts and probabilities are parsed straight from them, and text becomes Python strings only once
+per distinct value, so a million order lines with fifty thousand customer ids hold fifty thousand strings.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import pandas.errors
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sitegen.config import Config
-from sitegen.dataset.parse import (
-    DecodeFailure, decode_csv_bytes, normalize_header, parse_amounts, parse_dates, parse_probabilities,
-)
+from sitegen.dataset.parse import normalize_header, parse_amounts, parse_dates, parse_probabilities, true_mask
 from sitegen.dataset.problems import ProblemLog
+from sitegen.dataset.read import RawTable, read_csv_columns
 from sitegen.dataset.schema import Column, TableSpec
 
 LINE = "_line"  # helper column: the row's line number in its file
 MAX_CELL = 10_000  # longer text cells are cut (a 1 MB note would bloat every page that shows it)
-DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """A text column as the loader built it: ``values.take(codes)`` is the column, ``values`` its distinct
+    cells (None for an empty one; the last entry is the None of missing cells) and ``text`` the same as
+    arrow strings (null for None). Checks between tables (orphan ids) compare the few distinct values, in
+    arrow, instead of hashing a million Python strings again."""
+
+    codes: np.ndarray
+    values: np.ndarray
+    text: pa.Array
+
+    @classmethod
+    def of(cls, column: pd.Series) -> Labels:
+        """Labels for any column of strings (and None)."""
+        codes, uniques = pd.factorize(column.to_numpy(dtype=object))
+        values = np.append(np.asarray(uniques, dtype=object), None)
+        return cls(np.where(codes < 0, len(uniques), codes), values, pa.array(values, type=pa.large_string()))
+
+    def rows(self, value_mask: np.ndarray) -> np.ndarray:
+        """The rows whose value is one of those selected by ``value_mask`` (a mask over ``values``)."""
+        return value_mask[self.codes]
+
+
+class LoadedTable(NamedTuple):
+    """What :func:`read_table` returns."""
+
+    frame: pd.DataFrame
+    ids: dict[str, Labels]  # the id columns' labels, for the reference checks
 
 
 def header_key(name: str) -> str:
@@ -34,28 +66,23 @@ def header_key(name: str) -> str:
     return re.sub(r"[\s\-_]+", "_", normalize_header(name))
 
 
-def read_table(path: Path, display: str, spec: TableSpec, config: Config, log: ProblemLog) -> pd.DataFrame | None:
+def read_table(path: Path, display: str, spec: TableSpec, config: Config, log: ProblemLog) -> LoadedTable | None:
     """Load ``path`` per ``spec``; return None when the file cannot be used at all (errors logged)."""
     raw = _read_bytes(path, display, log)
     if raw is None:
         return None
-    table_cfg = config.tables[spec.name]
-    try:
-        text, encoding = decode_csv_bytes(raw, table_cfg.encoding)
-    except DecodeFailure as exc:
-        log.add(display, getattr(exc, "line", 1) or 1, "", "not a readable text CSV file",
-                "save it from Excel as 'CSV UTF-8' or 'CSV' (GBK is fine)")
+    table = read_csv_columns(raw, config.tables[spec.name].encoding, display, spec.name, log)
+    del raw
+    if table is None:
         return None
-    if table_cfg.encoding and encoding.replace("-", "").lower() != table_cfg.encoding.replace("-", "").lower():
-        log.add(display, 1, "", f"file is not valid {table_cfg.encoding}; read it as {encoding}",
-                f"fix data.{spec.name}.encoding in the config", "warning")
-    frame = _parse_csv(text, display, log)
-    if frame is None:
+    if table.num_rows == 0:
+        log.add(display, 1, "", "file has a header but no rows", "the table is treated as empty", "warning")
+    columns = _map_columns(table, display, spec, config.tables[spec.name].columns, log)
+    lines = table.lines
+    del table  # from here on ``columns`` holds the only reference to each column's cells
+    if columns is None:
         return None
-    frame = _map_columns(frame, display, spec, table_cfg.columns, log)
-    if frame is None:
-        return None
-    return _coerce(frame, display, spec, config, log)
+    return _coerce(columns, lines, display, spec, config, log)
 
 
 def _read_bytes(path: Path, display: str, log: ProblemLog) -> bytes | None:
@@ -64,67 +91,19 @@ def _read_bytes(path: Path, display: str, log: ProblemLog) -> bytes | None:
     except OSError as exc:
         log.add(display, 0, "", f"cannot read file: {exc.strerror}", "check the path and permissions")
         return None
-    if not raw.strip():
+    if raw.isspace() or not raw:  # isspace stops at the first other byte: no copy, unlike strip()
         log.add(display, 1, "", "file is empty", "it needs at least a header row with the column names")
         return None
     return raw
 
 
-def sniff_delimiter(text: str) -> str:
-    """The separator of the header line: Excel writes ``;`` in many locales, some tools tabs."""
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] > counts[","] else ","
+def _map_columns(table: RawTable, display: str, spec: TableSpec, column_map,
+                 log: ProblemLog) -> dict[str, pa.ChunkedArray] | None:
+    """The file's columns under canonical names, in schema order; None when a required column is missing.
 
-
-def _parse_csv(text: str, display: str, log: ProblemLog) -> pd.DataFrame | None:
-    """Parse CSV text as strings; ragged rows and broken quotes are errors with their line."""
-    sep = sniff_delimiter(text)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
-            skip_blank_lines=False, engine="c", on_bad_lines="error", sep=sep,
-        )
-    except pandas.errors.EmptyDataError:
-        log.add(display, 1, "", "file has no header row", "the first line must name the columns")
-        return None
-    except (pandas.errors.ParserError, ValueError, csv.Error) as exc:
-        line, message = _parser_error(str(exc))
-        log.add(display, line, "", message,
-                "every row needs the same number of cells as the header; quote cells that contain commas")
-        return None
-    frame.attrs["headers"] = [str(c) for c in _header_names(text, sep)]
-    frame = frame.dropna(how="all")  # blank lines
-    frame[LINE] = (frame.index.to_numpy() + 2).astype(np.int64)
-    if frame.empty:
-        log.add(display, 1, "", "file has a header but no rows", "the table is treated as empty", "warning")
-    return frame.reset_index(drop=True)
-
-
-def _header_names(text: str, sep: str) -> list[str]:
-    """The header cells exactly as written (pandas would rename repeats)."""
-    return next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep), [])
-
-
-def _parser_error(message: str) -> tuple[int, str]:
-    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
-    if m:
-        return int(m.group(2)), f"row has {m.group(3)} cells but the header has {m.group(1)}"
-    m = re.search(r"EOF inside string starting at row (\d+)", message)
-    if m:
-        return int(m.group(1)) + 1, "a quoted cell is never closed"
-    m = re.search(r"line (\d+)", message)
-    return (int(m.group(1)) if m else 1), f"cannot parse CSV: {message.strip().splitlines()[-1]}"
-
-
-def _map_columns(frame: pd.DataFrame, display: str, spec: TableSpec, column_map, log: ProblemLog) -> pd.DataFrame | None:
-    """Rename the file's headers to canonical names; report missing required columns.
-
-    Works by position, because pandas renames a repeated header (``amount.1``): the
-    original names are kept in ``frame.attrs["headers"]``.
+    Works by position, so a repeated header is seen as such: the first one is used.
     """
-    headers = frame.attrs.get("headers") or [str(c) for c in frame.columns if c != LINE]
+    headers = table.headers
     by_key: dict[str, int] = {}
     for pos, header in enumerate(headers):
         key = header_key(header)
@@ -149,9 +128,7 @@ def _map_columns(frame: pd.DataFrame, display: str, spec: TableSpec, column_map,
         log.add(display, 1, name.split(" ")[0], "required column is missing", hint)
     if missing:
         return None
-    out = pd.DataFrame({name: frame.iloc[:, pos] for name, pos in chosen.items()})
-    out[LINE] = frame[LINE]
-    return out
+    return {name: table.columns[pos] for name, pos in chosen.items()}
 
 
 def _closest(wanted: str, headers: list[str]) -> str | None:
@@ -159,64 +136,94 @@ def _closest(wanted: str, headers: list[str]) -> str | None:
     return suggest(wanted, [str(h) for h in headers])
 
 
-def _coerce(frame: pd.DataFrame, display: str, spec: TableSpec, config: Config, log: ProblemLog) -> pd.DataFrame:
-    """Turn string columns into typed ones; bad values become missing and are reported."""
-    lines = frame[LINE].to_numpy()
-    out = {LINE: frame[LINE]}
+def _coerce(columns: dict[str, pa.ChunkedArray], lines: np.ndarray, display: str, spec: TableSpec,
+            config: Config, log: ProblemLog) -> LoadedTable:
+    """Turn string columns into typed ones; bad values become missing and are reported.
+
+    Cells are trimmed of whitespace (``str.strip``) first, and a cell left empty is missing. Text columns
+    become Python strings (None when missing); the value parsers trim some invisible characters more.
+    """
+    out = {LINE: pd.Series(lines, dtype=np.int64, copy=False)}  # fresh arrays throughout: no copies
+    ids: dict[str, Labels] = {}
     for col in spec.columns:
-        if col.name not in frame.columns:
+        if col.name not in columns:
             continue
-        values = frame[col.name]
-        values = values.where(values.isna(), values.astype(str).str.strip()).replace("", np.nan)
-        out[col.name] = _coerce_column(values, col, display, lines, config, log)
-        if col.value_required:
-            empty = values.isna().to_numpy()
-            if empty.any():
-                log.add_rows(display, lines[empty], col.name, "missing value", "this column needs a value on every row")
-    return pd.DataFrame(out)
+        cells = columns.pop(col.name)  # the only reference: its memory is freed once the column is converted
+        if col.kind in ("date", "amount", "number", "probability"):
+            out[col.name] = _parse_column(cells, col, display, lines, config, log)
+            missing = _blank(cells) if col.value_required else None
+        else:
+            out[col.name], labels = _text_column(cells, col.name, display, lines, log)
+            missing = labels.rows(pd.isna(labels.values)) if col.value_required else None
+            if col.kind == "id":
+                ids[col.name] = labels
+        if missing is not None and missing.any():
+            log.add_rows(display, lines[missing], col.name, "missing value", "this column needs a value on every row")
+        del cells
+        pa.default_memory_pool().release_unused()  # arrow's allocator would keep the freed memory cached
+    return LoadedTable(pd.DataFrame(out, copy=False), ids)
 
 
-def _coerce_column(values: pd.Series, col: Column, display: str, lines: np.ndarray, config: Config,
-                   log: ProblemLog) -> pd.Series:
+def _parse_column(cells: pa.ChunkedArray, col: Column, display: str, lines: np.ndarray, config: Config,
+                  log: ProblemLog) -> pd.Series:
+    """Dates, amounts, numbers and probabilities, with unreadable (and forbidden negative) values reported."""
     if col.kind == "date":
-        parsed, bad = parse_dates(values, dayfirst=config.rules.dayfirst)
+        parsed, bad = parse_dates(cells, dayfirst=config.rules.dayfirst)
         hint = "use 2026-03-05, 2026/3/5, 20260305 or 2026年3月5日"
         if not config.rules.dayfirst:
             hint += "; for day-first dates like 13/5/2026 set [rules] dayfirst = true"
-        _report_bad(bad, values, lines, display, col.name, "not a date", hint, log)
+        _report_rows(bad.to_numpy(dtype=bool), cells, lines, display, col.name, "not a date", hint, log)
         return parsed
     if col.kind in ("amount", "number"):
-        parsed, bad = parse_amounts(values)
-        _report_bad(bad, values, lines, display, col.name, "not a number",
-                    "write digits like 1234.50; ¥, $ and thousands separators are fine", log)
+        parsed, bad = parse_amounts(cells)
+        _report_rows(bad.to_numpy(dtype=bool), cells, lines, display, col.name, "not a number",
+                     "write digits like 1234.50; ¥, $ and thousands separators are fine", log)
         if col.non_negative:
-            neg = (parsed < 0).to_numpy()
-            if neg.any():
-                log.add_rows(display, lines[neg], col.name, "must not be negative", "",
-                             values=values.to_numpy()[neg])
+            negative = (parsed < 0).to_numpy()
+            if negative.any():
+                _report_rows(negative, cells, lines, display, col.name, "must not be negative", "", log)
                 parsed = parsed.mask(parsed < 0)
         return parsed
-    if col.kind == "probability":
-        parsed, bad = parse_probabilities(values)
-        _report_bad(bad, values, lines, display, col.name, "not a probability",
-                    "use 0-1 (0.4) or a percentage (40 or 40%)", log)
-        return parsed
-    return _cut_long_text(values, col.name, display, lines, log)
+    parsed, bad = parse_probabilities(cells)
+    _report_rows(bad.to_numpy(dtype=bool), cells, lines, display, col.name, "not a probability",
+                 "use 0-1 (0.4) or a percentage (40 or 40%)", log)
+    return parsed
 
 
-def _cut_long_text(values: pd.Series, column: str, display: str, lines: np.ndarray, log: ProblemLog) -> pd.Series:
-    """Text as plain objects (None when missing); cells over ``MAX_CELL`` characters are cut with a warning."""
-    values = values.astype(object).where(values.notna(), None)
-    long = values.str.len().gt(MAX_CELL).to_numpy(dtype=bool) if len(values) else np.zeros(0, bool)
+def _text_column(cells: pa.ChunkedArray, column: str, display: str, lines: np.ndarray,
+                 log: ProblemLog) -> tuple[pd.Series, Labels]:
+    """Text as Python strings in an object column (None when missing), and its labels.
+
+    The column is dictionary-encoded, so only distinct values are trimmed and turned into Python strings,
+    and rows with the same value share one string. Cells over ``MAX_CELL`` characters are cut, with a
+    warning.
+    """
+    encoded = pc.dictionary_encode(cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells)
+    trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
+    lengths = pc.utf8_length(trimmed).to_numpy()
+    words = np.append(trimmed.to_numpy(zero_copy_only=False), None)  # missing cells (null) point at the None
+    words[:-1][lengths == 0] = None
+    codes = pc.fill_null(encoded.indices, len(words) - 1).to_numpy()
+    long = np.append(lengths > MAX_CELL, False)
     if long.any():
-        log.add_rows(display, lines[long], column, f"cell longer than {MAX_CELL:,} characters; cut",
+        words[long] = np.array([word[:MAX_CELL] + "…" for word in words[long]], dtype=object)
+        log.add_rows(display, lines[long[codes]], column, f"cell longer than {MAX_CELL:,} characters; cut",
                      "shorten it in the source", "warning")
-        values = values.where(~long, values.str.slice(0, MAX_CELL) + "…")
-    return values
+        text = pa.array(words, type=pa.large_string())
+    else:
+        text = pa.concat_arrays([pc.if_else(pa.array(lengths == 0), None, pc.cast(trimmed, pa.large_string())),
+                                 pa.nulls(1, pa.large_string())])
+    return pd.Series(words.take(codes), dtype=object, copy=False), Labels(codes, words, text)
 
 
-def _report_bad(bad: pd.Series, values: pd.Series, lines: np.ndarray, display: str, column: str, message: str,
-                hint: str, log: ProblemLog) -> None:
-    mask = bad.to_numpy(dtype=bool)
+def _report_rows(mask: np.ndarray, cells: pa.ChunkedArray, lines: np.ndarray, display: str, column: str,
+                 message: str, hint: str, log: ProblemLog) -> None:
+    """Report the rows of ``mask`` with their cells as written (trimmed of whitespace)."""
     if mask.any():
-        log.add_rows(display, lines[mask], column, message, hint, values=values.to_numpy()[mask])
+        shown = pc.utf8_trim_whitespace(cells.filter(pa.array(mask))).to_pylist()
+        log.add_rows(display, lines[mask], column, message, hint, values=shown)
+
+
+def _blank(cells: pa.ChunkedArray) -> np.ndarray:
+    """Rows whose cell is missing or only whitespace."""
+    return true_mask(pc.fill_null(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0), True))

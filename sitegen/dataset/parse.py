@@ -1,9 +1,10 @@
 """Low-level value parsers: CSV bytes to text, header keys, and whole-column date, amount and probability parsing.
 
-Each column parser returns ``(values, invalid_mask)``. A missing cell is missing, never invalid, so the loader
-can tell "left blank" (maybe a warning) from "unreadable" (an error with its line number). Columns can have
-millions of rows: every parser takes one fast whole-column pass, then runs vectorised regex work (pyarrow
-compute, RE2) only on the rows still unparsed. No Python code runs per row; pyarrow is required.
+Each column parser takes a pandas Series or an arrow string array (what the loader reads) and returns
+``(values, invalid_mask)`` as Series. A missing cell is missing, never invalid, so the loader can tell "left
+blank" (maybe a warning) from "unreadable" (an error with its line number). Columns can have millions of
+rows: every parser takes one fast whole-column pass, then runs vectorised regex work (pyarrow compute, RE2)
+only on the rows still unparsed. No Python code runs per row; pyarrow is required.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import codecs
 import difflib
 import unicodedata
 from collections.abc import Iterable
+from typing import Union
 
 import numpy as np
 import pandas as pd
@@ -20,7 +22,7 @@ import pyarrow.compute as pc
 
 __all__ = [
     "DecodeFailure", "decode_csv_bytes", "normalize_header", "parse_amounts", "parse_dates",
-    "parse_probabilities", "suggest",
+    "parse_probabilities", "suggest", "true_mask",
 ]
 
 # Whitespace (all of str.isspace) plus invisible characters that spreadsheets leave around values and headers.
@@ -52,6 +54,8 @@ _DATE = (
     + _TIME + "$"
 )
 _DATE_NUMBERS = r"^(?P<first>[0-9]+)[^0-9]*(?P<second>[0-9]*)[^0-9]*(?P<third>[0-9]*)"
+_NAT = np.iinfo(np.int64).min  # NaT as int64 nanoseconds
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])  # by month number
 
 _PLAIN_NUMBER = r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
 _CURRENCY = r"(?:[¥$€£]|US\$|(?i:rmb|cny|usd|eur|hkd)|人民币|元)"
@@ -65,6 +69,8 @@ _AMOUNT = (
 _AMOUNT_NUMBER = r"^[^0-9.]*(?P<number>[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)"
 _UNITS = {"万": 1e4, "亿": 1e8}
 _PROBABILITY = r"^(?P<number>[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))\s*(?P<percent>%)?$"
+
+Cells = Union[pd.Series, pa.Array, pa.ChunkedArray]  # what the column parsers take
 
 
 class DecodeFailure(UnicodeDecodeError):
@@ -138,7 +144,7 @@ def suggest(value: str, choices: Iterable[str]) -> str | None:
     return by_key[best[0]] if best else None
 
 
-def parse_dates(values: pd.Series, dayfirst: bool = False) -> tuple[pd.Series, pd.Series]:
+def parse_dates(values: Cells, dayfirst: bool = False) -> tuple[pd.Series, pd.Series]:
     """Parse date strings to datetime64[ns] at midnight; return ``(dates, invalid_mask)``.
 
     Accepts ``2026-03-05``, ``2026/3/5``, ``2026.03.05``, ``3/5/2026`` (month first unless ``dayfirst``),
@@ -146,31 +152,80 @@ def parse_dates(values: pd.Series, dayfirst: bool = False) -> tuple[pd.Series, p
     suffix is ignored, so the date is the one written). Blank cells are NaT and not invalid; anything else
     unreadable, a two-digit year or an impossible date (2026-02-30) is NaT and invalid.
     """
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+    if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values.dtype):
         dates = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
         return dates.dt.normalize().astype("datetime64[ns]"), pd.Series(False, index=values.index, name=values.name)
-    text = _clean_text(values)
-    year, month, day = (np.full(len(text), -1, dtype=np.int64) for _ in range(3))
-    iso = _is_true(pc.match_substring_regex(text, _ISO))
-    if iso.any():
-        iso_text = text.filter(pa.array(iso))
-        year[iso], month[iso], day[iso] = (
-            pc.cast(pc.utf8_slice_codeunits(iso_text, start, stop), pa.int64()).to_numpy(zero_copy_only=False)
-            for start, stop in ((0, 4), (5, 7), (8, 10))
-        )
-    present = _non_empty(text)
-    rest = present & ~iso
-    if rest.any():
-        year[rest], month[rest], day[rest] = _date_parts(text.filter(pa.array(rest)), dayfirst)
-    dates, ok = _assemble_dates(year, month, day)
-    return (pd.Series(dates.astype("datetime64[ns]"), index=values.index, name=values.name),
-            pd.Series(present & ~ok, index=values.index, name=values.name))
+    cells = _text_array(values)
+    index, name = _index_and_name(values)
+    nanoseconds = np.full(len(cells), _NAT, dtype=np.int64)
+    ok = np.zeros(len(cells), dtype=bool)
+    present, parts = _plain_iso_dates(cells)  # written exactly as YYYY-MM-DD: nothing to trim
+    if parts is not None:
+        nanoseconds[present], ok[present] = _assemble_dates(*parts)
+    others = ~present
+    if others.any():
+        text = _clean_text(cells.filter(pa.array(others)))
+        present[others] = _non_empty(text)
+        nanoseconds[others], ok[others] = _written_dates(text, dayfirst)
+    return (pd.Series(nanoseconds.view("datetime64[ns]"), index=index, name=name, copy=False),
+            pd.Series(present & ~ok, index=index, name=name, copy=False))
+
+
+def _written_dates(text: pa.Array, dayfirst: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Cleaned date strings in any accepted layout as int64 nanoseconds (NaT when blank or unreadable),
+    and which of them were read."""
+    nanoseconds = np.full(len(text), _NAT, dtype=np.int64)
+    ok = np.zeros(len(text), dtype=bool)
+    plain, parts = _plain_iso_dates(text)
+    if parts is not None:
+        nanoseconds[plain], ok[plain] = _assemble_dates(*parts)
+    rest = _non_empty(text) & ~plain
+    if rest.any():  # ISO with a time, then every other layout
+        rest_text = text.filter(pa.array(rest))
+        parts = np.full((3, len(rest_text)), -1, dtype=np.int64)
+        iso = true_mask(pc.match_substring_regex(rest_text, _ISO))
+        if iso.any():
+            iso_text = rest_text.filter(pa.array(iso))
+            parts[:, iso] = [
+                pc.cast(pc.utf8_slice_codeunits(iso_text, start, stop), pa.int64()).to_numpy(zero_copy_only=False)
+                for start, stop in ((0, 4), (5, 7), (8, 10))
+            ]
+        if not iso.all():
+            parts[:, ~iso] = _date_parts(rest_text.filter(pa.array(~iso)), dayfirst)
+        nanoseconds[rest], ok[rest] = _assemble_dates(*parts)
+    return nanoseconds, ok
+
+
+def _plain_iso_dates(text: pa.Array) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+    """The fast path for the common case: cells that are exactly ``YYYY-MM-DD``, found and split by reading
+    their bytes at fixed positions (no regex). Returns their mask and their (year, month, day), or None
+    when there are none."""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
+    plain = np.diff(offsets) == 10
+    if text.null_count:
+        plain &= true_mask(pc.is_valid(text))
+    if not plain.any():
+        return plain, None
+    candidates = text if plain.all() else text.filter(pa.array(plain))  # ten bytes each, back to back
+    start = np.frombuffer(candidates.buffers()[1], dtype=np.int64)[candidates.offset]
+    chars = np.frombuffer(candidates.buffers()[2], dtype=np.uint8, count=10 * len(candidates),
+                          offset=int(start)).reshape(-1, 10)
+    column = [chars[:, i] for i in range(10)]  # column views: numpy is slow at reducing short rows
+    good = (column[4] == 45) & (column[7] == 45)  # "-"
+    for i in (0, 1, 2, 3, 5, 6, 8, 9):
+        good &= column[i] - np.uint8(48) <= 9  # below "0" wraps round to above 9
+    if not good.all():
+        plain[plain] = good
+        column = [c[good] for c in column]
+    digit = {i: column[i].astype(np.int32) - 48 for i in (0, 1, 2, 3, 5, 6, 8, 9)}  # int32: half the memory
+    return plain, (digit[0] * 1000 + digit[1] * 100 + digit[2] * 10 + digit[3], digit[5] * 10 + digit[6],
+                   digit[8] * 10 + digit[9])
 
 
 def _date_parts(text: pa.Array, dayfirst: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Year, month, day of each string in a supported layout; -1 for all three when it is not one."""
     parts = np.full((3, len(text)), -1, dtype=np.int64)
-    valid = _is_true(pc.match_substring_regex(text, _DATE))
+    valid = true_mask(pc.match_substring_regex(text, _DATE))
     if not valid.any():
         return parts[0], parts[1], parts[2]
     match = pc.extract_regex(text.filter(pa.array(valid)), _DATE_NUMBERS)
@@ -187,41 +242,71 @@ def _date_parts(text: pa.Array, dayfirst: bool) -> tuple[np.ndarray, np.ndarray,
 
 
 def _assemble_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Build datetime64[D] from parts with calendar arithmetic; NaT and ok=False for impossible or
+    """Dates from parts (int32 or int64) as int64 nanoseconds since 1970 (the datetime64[ns] values), by
+    integer calendar arithmetic (proleptic Gregorian, as numpy); NaT and ok=False for impossible or
     out-of-range dates (and for the -1 that marks an unparsed row)."""
     ok = (year >= _FIRST_YEAR) & (year <= _LAST_YEAR) & (month >= 1) & (month <= 12) & (day >= 1)
-    months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
-    first = months.astype("datetime64[D]")
-    days_in_month = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
-    ok &= day <= days_in_month
-    return np.where(ok, first + np.where(ok, day - 1, 0), np.datetime64("NaT")), ok
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    ok &= day <= _DAYS_IN_MONTH[np.clip(month, 1, 12)] + ((month == 2) & leap)
+    # Days since 1970-01-01 (H. Hinnant's days_from_civil; every year here is positive).
+    y = year - (month <= 2)
+    era, year_of_era = y // 400, y % 400
+    day_of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    days = era * 146_097 + year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year - 719_468
+    return np.where(ok, days.astype(np.int64, copy=False) * 86_400_000_000_000, _NAT), ok
 
 
-def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_amounts(values: Cells) -> tuple[pd.Series, pd.Series]:
     """Parse money/number strings to float64; return ``(amounts, invalid_mask)``; blank cells are NaN, not invalid.
 
     Beyond plain numbers: thousands separators (strictly in groups of three), a currency sign or code before
     or after (¥ ￥ $ RMB CNY 元 …), 万 (1e4) and 亿 (1e8), accounting negatives ``(1,234.00)`` and full-width
     digits. Negatives are returned as such: whether a column allows them is the loader's decision.
     """
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+    if _is_numeric(values):
         amounts = values.astype(np.float64)
         invalid = np.isinf(amounts.to_numpy())
         return amounts.mask(invalid), pd.Series(invalid, index=values.index, name=values.name)
-    text = _clean_text(values)
-    amounts, ok = _plain_numbers(text)
-    present = _non_empty(text)
+    cells = _text_array(values)
+    index, name = _index_and_name(values)
+    present = _non_empty(cells)
+    amounts = _cast_numbers(cells, present)
+    if amounts is not None:
+        ok = np.isfinite(amounts)
+        amounts[~ok] = np.nan
+        cleaned = None  # cleaned below for the few rows left, if any
+    else:  # not all plain numbers as written: clean every cell, then read each layout
+        cleaned = _clean_text(cells)
+        present = _non_empty(cleaned)
+        amounts, ok = _plain_numbers(cleaned)
     rest = present & ~ok
     if rest.any():
-        amounts[rest], ok[rest] = _formatted_amounts(text.filter(pa.array(rest)))
-    return (pd.Series(amounts, index=values.index, name=values.name),
-            pd.Series(present & ~ok, index=values.index, name=values.name))
+        rest_mask = pa.array(rest)
+        rest_text = _clean_text(cells.filter(rest_mask)) if cleaned is None else cleaned.filter(rest_mask)
+        amounts[rest], ok[rest] = _formatted_amounts(rest_text)
+    return (pd.Series(amounts, index=index, name=name, copy=False),
+            pd.Series(present & ~ok, index=index, name=name, copy=False))
+
+
+def _cast_numbers(cells: pa.Array, present: np.ndarray) -> np.ndarray | None:
+    """The fast path for the usual column: every non-empty cell, as written, read by arrow's number reader
+    in one go (NaN for empty cells); None when one of them is anything else (a currency sign, a space...).
+
+    The reader accepts no finite number that ``_PLAIN_NUMBER`` rejects; it also reads inf and nan, which
+    are not finite and so fall through to the other layouts, as they did after the pattern."""
+    numbers = np.full(len(cells), np.nan)
+    try:
+        numbers[present] = pc.cast(cells if present.all() else cells.filter(pa.array(present)),
+                                   pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        return None
+    return numbers
 
 
 def _plain_numbers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The fast path: rows that are a bare decimal or scientific number, cast in one go."""
-    plain = _is_true(pc.match_substring_regex(text, _PLAIN_NUMBER))
+    """Rows that are a bare decimal or scientific number, cast in one go."""
     numbers = np.full(len(text), np.nan)
+    plain = true_mask(pc.match_substring_regex(text, _PLAIN_NUMBER))
     if plain.any():
         numbers[plain] = pc.cast(text.filter(pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
     ok = plain & np.isfinite(numbers)
@@ -231,7 +316,7 @@ def _plain_numbers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def _formatted_amounts(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Amounts with separators, currency, units or accounting brackets; NaN and ok=False for anything else."""
     amounts = np.full(len(text), np.nan)
-    ok = _is_true(pc.match_substring_regex(text, _AMOUNT))
+    ok = true_mask(pc.match_substring_regex(text, _AMOUNT))
     if not ok.any():
         return amounts, ok
     valid = text.filter(pa.array(ok))
@@ -239,48 +324,69 @@ def _formatted_amounts(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     number = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False)
     scale = np.ones(len(valid))
     for unit, factor in _UNITS.items():
-        scale[_is_true(pc.match_substring(valid, unit))] = factor
+        scale[true_mask(pc.match_substring(valid, unit))] = factor
     # 1.1万 is 11000, not 11000.000000000002
     number = np.where(scale > 1, np.round(number * scale, 6), number)
-    negative = _is_true(pc.match_substring_regex(valid, "[-\u2212(]"))  # the shape allows one sign marker
+    negative = true_mask(pc.match_substring_regex(valid, "[-\u2212(]"))  # the shape allows one sign marker
     amounts[ok] = np.where(negative, -number, number)
     ok[ok] = np.isfinite(amounts[ok])
     return amounts, ok
 
 
-def parse_probabilities(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_probabilities(values: Cells) -> tuple[pd.Series, pd.Series]:
     """Parse win probabilities to 0-1 floats; return ``(probabilities, invalid_mask)``.
 
     A value with ``%`` is a percentage. Plain values are percentages when the largest plain value in the
     column is above 1, else fractions (a column is written one way; ``0.5`` next to ``40%`` stays 50 %).
     Below 0 or above 100 % is NaN and invalid; blank cells are NaN and not invalid.
     """
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+    index, name = _index_and_name(values)
+    if _is_numeric(values):
         numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
         percent, present = np.zeros(len(values), dtype=bool), ~np.isnan(numbers)
         ok = np.isfinite(numbers)
     else:
         text = _clean_text(values)
         match = pc.extract_regex(text, _PROBABILITY)
-        ok = _is_true(pc.is_valid(match))
+        ok = true_mask(pc.is_valid(match))
         number = pc.cast(pc.struct_field(match, "number"), pa.float64())  # null where the row did not match
         numbers = pc.fill_null(number, np.nan).to_numpy(zero_copy_only=False)
-        percent, present = _is_true(pc.equal(pc.struct_field(match, "percent"), "%")), _non_empty(text)
+        percent, present = true_mask(pc.equal(pc.struct_field(match, "percent"), "%")), _non_empty(text)
     plain = ok & ~percent
     plain_is_percent = bool(plain.any()) and numbers[plain].max() > 1
     as_percent = percent | (plain & plain_is_percent)
     fractions = np.where(as_percent, numbers / 100, numbers)
     ok &= (fractions >= 0) & (fractions <= 1)
-    return (pd.Series(np.where(ok, fractions, np.nan), index=values.index, name=values.name),
-            pd.Series(present & ~ok, index=values.index, name=values.name))
+    return (pd.Series(np.where(ok, fractions, np.nan), index=index, name=name, copy=False),
+            pd.Series(present & ~ok, index=index, name=name, copy=False))
 
 
-def _clean_text(values: pd.Series) -> pa.Array:
-    """The column as an arrow string array: missing cells null, blanks trimmed, and non-ASCII rows
+def _is_numeric(values: Cells) -> bool:
+    """A Series already read as numbers (a column of strings in arrow never is)."""
+    return (isinstance(values, pd.Series) and pd.api.types.is_numeric_dtype(values.dtype)
+            and not pd.api.types.is_bool_dtype(values.dtype))
+
+
+def _index_and_name(values: Cells) -> tuple[pd.Index, object]:
+    """The index and name of the parsers' result Series: the input's, or a range for arrow input."""
+    if isinstance(values, pd.Series):
+        return values.index, values.name
+    return pd.RangeIndex(len(values)), None
+
+
+def _text_array(values: Cells) -> pa.Array:
+    """The column as one arrow large-string array, cells as written, missing cells null."""
+    if isinstance(values, pd.Series):
+        return pa.array(values.astype(pd.StringDtype("pyarrow")), type=pa.large_string())
+    text = pc.cast(values, pa.large_string())
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+
+
+def _clean_text(values: Cells) -> pa.Array:
+    """The column as one arrow string array: missing cells null, blanks trimmed, and non-ASCII rows
     NFKC-normalised so full-width digits and signs (１２３, ￥, ％, （）) read as ASCII ones."""
-    text = pa.array(values.astype(pd.StringDtype("pyarrow")), type=pa.large_string())
-    text = pc.utf8_trim(text, _BLANKS)
-    wide = _is_true(pc.invert(pc.string_is_ascii(text)))
+    text = pc.utf8_trim(_text_array(values), _BLANKS)
+    wide = true_mask(pc.invert(pc.string_is_ascii(text)))
     if wide.any():
         normalized = pc.utf8_trim(pc.utf8_normalize(text.filter(pa.array(wide)), "NFKC"), _BLANKS)
         text = pc.replace_with_mask(text, pa.array(wide), normalized)
@@ -288,11 +394,11 @@ def _clean_text(values: pd.Series) -> pa.Array:
 
 
 def _non_empty(text: pa.Array) -> np.ndarray:
-    return _is_true(pc.greater(pc.utf8_length(text), 0))
+    return true_mask(pc.greater(pc.utf8_length(text), 0))
 
 
-def _is_true(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Arrow boolean (nulls count as False) to a numpy bool array."""
+def true_mask(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Arrow booleans to a numpy bool array; nulls count as False."""
     return pc.fill_null(mask, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
 
 

@@ -10,10 +10,12 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sitegen.config import Config
-from sitegen.dataset.load import LINE
-from sitegen.dataset.parse import suggest
+from sitegen.dataset.load import LINE, Labels
+from sitegen.dataset.parse import suggest, true_mask
 from sitegen.dataset.problems import ProblemLog
 from sitegen.dataset.schema import GRADES, TIER_ALIASES
 
@@ -34,26 +36,47 @@ def stage_lookup(config: Config) -> dict[str, str]:
 
 def map_stages(values: pd.Series, lookup: dict[str, str], display: str, column: str, lines: np.ndarray,
                log: ProblemLog, severity: str = "error") -> pd.Series:
-    """Map stage labels to keys; unknown labels are reported with a did-you-mean hint."""
-    folded = values.astype(object).where(values.notna(), None)
-    keys = values.astype("string").str.strip().str.casefold().map(lookup).astype(object)
-    unknown = (keys.isna() & folded.notna()).to_numpy()
-    if unknown.any():
+    """Map stage labels to keys (NaN when not a stage); unknown labels are reported with a did-you-mean hint."""
+    keys, codes = _stage_keys(values, lookup, display, column, lines, log, severity)
+    return pd.Series(keys.take(codes), index=values.index, name=values.name, dtype=object, copy=False)
+
+
+def _stage_keys(values: pd.Series, lookup: dict[str, str], display: str, column: str, lines: np.ndarray,
+                log: ProblemLog, severity: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`map_stages` by distinct label: ``(keys, codes)``, the row keys being ``keys.take(codes)``."""
+    keys, codes, found = _fold_and_map(values, lookup)
+    unknown = np.flatnonzero(pd.isna(keys[:-1]))  # label codes number the labels in order of first appearance
+    if len(unknown):
         labels = sorted(set(lookup))
-        for value in pd.unique(folded[unknown]):
-            rows = lines[unknown & (folded == value).to_numpy()]
+        for code in unknown:
+            value = found[code]
+            rows = lines[codes == code]
             close = suggest(str(value), labels)
             hint = f"did you mean '{close}'?" if close else "add it to a stage's aliases in sitegen.toml"
             log.add_rows(display, rows, column, "unknown stage", hint, severity, values=[value] * len(rows),
                          per_kind=5)
-    return keys
+    return keys, codes
+
+
+def _fold_and_map(values: pd.Series, table: dict[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Look up each distinct label, trimmed and casefolded, in ``table``: ``(mapped, codes, labels)``.
+
+    ``labels`` are the distinct labels in order of first appearance, ``mapped`` their values (an object
+    array, NaN where not in the table) plus a last NaN for missing cells, and ``codes`` each row's index
+    into ``mapped``. Each distinct label is folded once."""
+    codes, labels = pd.factorize(values.to_numpy(dtype=object))
+    mapped = np.array([table.get(str(label).strip().casefold(), np.nan) for label in labels] + [np.nan],
+                      dtype=object)
+    return mapped, np.where(codes < 0, len(labels), codes), labels
 
 
 def validate_pipeline(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:
     lookup = stage_lookup(config)
     lines = frame[LINE].to_numpy()
-    frame["stage"] = map_stages(frame["stage"], lookup, display, "stage", lines, log)
-    frame["status"] = frame["stage"].map(lambda k: k if k in ("won", "lost") else ("open" if k else None))
+    keys, codes = _stage_keys(frame["stage"], lookup, display, "stage", lines, log, "error")
+    frame["stage"] = pd.Series(keys.take(codes), index=frame.index, dtype=object, copy=False)
+    status = np.array([k if k in ("won", "lost") else ("open" if k else None) for k in keys], dtype=object)
+    frame["status"] = pd.Series(status.take(codes), index=frame.index)  # strings: pandas picks the dtype
     if "lost_at_stage" in frame:
         frame["lost_at_stage"] = map_stages(frame["lost_at_stage"], lookup, display, "lost_at_stage", lines,
                                             log, "warning")
@@ -97,14 +120,22 @@ def _summary_warnings(frame: pd.DataFrame, display: str, config: Config, log: Pr
 
 def validate_stage_history(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:
     lines = frame[LINE].to_numpy()
-    frame["stage"] = map_stages(frame["stage"], stage_lookup(config), display, "stage", lines, log)
+    keys, codes = _stage_keys(frame["stage"], stage_lookup(config), display, "stage", lines, log, "error")
+    frame["stage"] = pd.Series(keys.take(codes), index=frame.index, dtype=object, copy=False)
+    # Each deal's steps in stage order (ids sorted as strings, ties kept in file order): a step entered
+    # before the one it follows went backwards.
     order = {key: i for i, key in enumerate(config.stage_keys)}
-    steps = frame.assign(i=frame["stage"].map(order)).dropna(subset=["i", "entered_date"])
-    steps = steps.sort_values(["opportunity_id", "i"], kind="stable")
-    same = steps["opportunity_id"].eq(steps["opportunity_id"].shift())
-    backwards = (same & (steps["entered_date"] < steps["entered_date"].shift())).to_numpy()
+    step = np.array([order.get(key, np.nan) for key in keys], dtype=float).take(codes)
+    entered = frame["entered_date"].to_numpy()
+    deal, deals = pd.factorize(frame["opportunity_id"].to_numpy(dtype=object), sort=True)
+    deal = np.where(deal < 0, len(deals), deal)  # rows without an id sort last, as one deal
+    kept = np.flatnonzero(~np.isnan(step) & ~np.isnat(entered))
+    sorted_rows = kept[np.lexsort((step[kept], deal[kept]))]
+    deal, entered = deal[sorted_rows], entered[sorted_rows]
+    backwards = np.zeros(len(sorted_rows), dtype=bool)
+    backwards[1:] = (deal[1:] == deal[:-1]) & (entered[1:] < entered[:-1])
     if backwards.any():
-        log.add_rows(display, steps[LINE].to_numpy()[backwards], "entered_date",
+        log.add_rows(display, lines[sorted_rows[backwards]], "entered_date",
                      "entered this stage before an earlier stage",
                      "check the dates; the furthest stage reached still counts", "warning")
     return frame
@@ -163,46 +194,57 @@ def validate_feedback(frame: pd.DataFrame, display: str, config: Config, log: Pr
     return frame
 
 
-def check_references(tables: dict[str, pd.DataFrame], displays: dict[str, str], log: ProblemLog) -> None:
-    """Orphan references are warnings: the rows still count, named by their id."""
-    customers = tables.get("customers")
-    if customers is not None:
-        known = set(customers["customer_id"].dropna())
-        for name in ("pipeline", "orders", "contacts", "activities", "feedback"):
+def check_references(tables: dict[str, pd.DataFrame], displays: dict[str, str], log: ProblemLog,
+                     ids: dict[str, dict[str, Labels]] | None = None) -> None:
+    """Orphan references are warnings: the rows still count, named by their id.
+
+    ``ids`` are the loader's labels of the id columns (table -> column -> labels; validation never changes
+    ids); a column without them is factorised here.
+    """
+    ids = ids or {}
+
+    def labels(name: str, column: str) -> Labels:
+        found = ids.get(name, {}).get(column)
+        return found if found is not None and len(found.codes) == len(tables[name]) else Labels.of(tables[name][column])
+
+    for parent, key, children, message, hint in (
+        ("customers", "customer_id", ("pipeline", "orders", "contacts", "activities", "feedback"),
+         "customer not in customers file", "the customer gets a page named by its id"),
+        ("pipeline", "opportunity_id", ("stage_history", "activities"),
+         "opportunity not in pipeline file", "the row is ignored for deal metrics"),
+    ):
+        if parent not in tables:
+            continue
+        known = labels(parent, key).text
+        for name in children:
             frame = tables.get(name)
-            if frame is None or "customer_id" not in frame:
+            if frame is None or key not in frame:
                 continue
-            orphan = (frame["customer_id"].notna() & ~frame["customer_id"].isin(known)).to_numpy()
+            child = labels(name, key)
+            orphan = child.rows(true_mask(pc.and_(pc.is_valid(child.text), pc.invert(pc.is_in(child.text, known)))))
             if orphan.any():
-                log.add_rows(displays[name], frame[LINE].to_numpy()[orphan], "customer_id",
-                             "customer not in customers file", "the customer gets a page named by its id",
-                             "warning", values=frame["customer_id"].to_numpy()[orphan], per_kind=10)
-        _orders_before_customer(customers, tables.get("orders"), displays["orders"], log)
-    pipeline = tables.get("pipeline")
-    if pipeline is not None:
-        known = set(pipeline["opportunity_id"].dropna())
-        for name in ("stage_history", "activities"):
-            frame = tables.get(name)
-            if frame is None or "opportunity_id" not in frame:
-                continue
-            orphan = (frame["opportunity_id"].notna() & ~frame["opportunity_id"].isin(known)).to_numpy()
-            if orphan.any():
-                log.add_rows(displays[name], frame[LINE].to_numpy()[orphan], "opportunity_id",
-                             "opportunity not in pipeline file", "the row is ignored for deal metrics",
-                             "warning", values=frame["opportunity_id"].to_numpy()[orphan], per_kind=10)
+                log.add_rows(displays[name], frame[LINE].to_numpy()[orphan], key, message, hint, "warning",
+                             values=frame[key].to_numpy()[orphan], per_kind=10)
+        if parent == "customers" and "orders" in tables:
+            _orders_before_customer(tables["customers"], tables["orders"], labels("orders", "customer_id"),
+                                    displays["orders"], log)
 
 
-def _orders_before_customer(customers: pd.DataFrame, orders: pd.DataFrame | None, display: str,
-                            log: ProblemLog) -> None:
+def _orders_before_customer(customers: pd.DataFrame, orders: pd.DataFrame, order_customers: Labels,
+                            display: str, log: ProblemLog) -> None:
     """An order dated before its customer's created_date usually means one of the dates is wrong."""
-    if orders is None or "created_date" not in customers:
+    if "created_date" not in customers:
         return
-    created = orders["customer_id"].map(customers.drop_duplicates("customer_id").set_index("customer_id")["created_date"])
-    early = (orders["order_date"] < created).to_numpy()
-    if early.any():
+    first = customers.drop_duplicates("customer_id")
+    first_ids = pa.array(first["customer_id"].to_numpy(dtype=object), type=pa.large_string())
+    # Each distinct order customer's row in ``first``; -1 for none, and for a missing id (it matches nothing).
+    position = pc.fill_null(pc.index_in(order_customers.text, value_set=first_ids, skip_nulls=True), -1).to_numpy()
+    created = np.append(first["created_date"].to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    early = orders["order_date"].to_numpy(dtype="datetime64[ns]") < created[order_customers.rows(position)]
+    if early.any():  # NaT compares False: orders of unknown customers or without dates are not early
         log.add_rows(display, orders[LINE].to_numpy()[early], "order_date",
                      "order dated before the customer was created", "check customers.csv created_date",
-                     "warning", values=orders["order_date"].dt.strftime("%Y-%m-%d").to_numpy()[early], per_kind=10)
+                     "warning", values=orders["order_date"][early].dt.strftime("%Y-%m-%d").to_numpy(), per_kind=10)
 
 
 def _unique(frame: pd.DataFrame, column: str, display: str, log: ProblemLog) -> None:
@@ -219,10 +261,10 @@ def _unique(frame: pd.DataFrame, column: str, display: str, log: ProblemLog) -> 
 
 def _normalise(frame: pd.DataFrame, column: str, allowed: dict[str, str], display: str, hint: str,
                log: ProblemLog) -> pd.Series:
-    folded = frame[column].astype("string").str.strip().str.casefold()
-    mapped = folded.map(allowed).astype(object)
-    bad = (mapped.isna() & folded.notna()).to_numpy()
+    mapped, codes, _ = _fold_and_map(frame[column], allowed)
+    bad = np.append(pd.isna(mapped[:-1]), False).take(codes)  # the last entry is for missing cells
     if bad.any():
         log.add_rows(display, frame[LINE].to_numpy()[bad], column, f"unknown {column}; ignored", hint, "warning",
                      values=frame[column].to_numpy()[bad])
-    return mapped.astype(object).where(mapped.notna(), None)
+    mapped[pd.isna(mapped)] = None
+    return pd.Series(mapped.take(codes), index=frame.index, name=column, dtype=object, copy=False)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,13 +16,22 @@ from sitegen.dataset.parse import (
     DecodeFailure, decode_csv_bytes, normalize_header, parse_amounts, parse_dates, parse_probabilities, suggest,
 )
 
-# Columns arrive as pandas' own string dtype (pandas 3 reads CSV text as `str`) or as plain object arrays.
+# Columns arrive as pandas' own string dtype (pandas 3 reads CSV text as `str`) or as plain object arrays,
+# and from the loader as arrow string arrays (chunked, possibly sliced).
 TEXT_DTYPES = ["object", pd.StringDtype("pyarrow")]
 
 
-@pytest.fixture(params=TEXT_DTYPES, ids=["object", "arrow-string"])
+def arrow_cells(cells: list) -> pa.ChunkedArray:
+    """The cells as the loader passes them: an arrow string column in two chunks, the first one sliced."""
+    array = pa.array(["padding", *cells], type=pa.string())
+    return pa.chunked_array([array[1:len(array) // 2 + 1], array[len(array) // 2 + 1:]], type=pa.string())
+
+
+@pytest.fixture(params=[*TEXT_DTYPES, "arrow"], ids=["object", "arrow-string", "arrow-array"])
 def column(request):
-    """Build an input column in each supported text dtype; None becomes a missing value."""
+    """Build an input column in each supported text form; None becomes a missing value."""
+    if request.param == "arrow":
+        return arrow_cells
     return lambda cells: pd.Series(cells, dtype=request.param)
 
 
@@ -217,6 +227,19 @@ def test_property_every_cell_is_exactly_one_of_blank_parsed_or_invalid(cells):
         assert len(parsed) == len(invalid) == len(cells)
         assert not (parsed & invalid).any()
         assert ((parsed | invalid) == ~blank).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells=st.lists(st.one_of(BLANKS, st.text(max_size=12), st.sampled_from(
+    ["2026-03-05", "2026-02-30", "1,234.5", "-7", "1e400", "inf", "40%", " 2026/3/5 ", "１２３"])), max_size=30))
+def test_property_arrow_columns_parse_like_series(cells):
+    """The loader passes arrow arrays; every parser gives exactly what it gives for the same cells in a Series."""
+    strings = [None if c is None or isinstance(c, float) else c for c in cells]
+    for parse in (parse_dates, parse_amounts, parse_probabilities):
+        expected_values, expected_invalid = parse(pd.Series(strings, dtype=object))
+        values, invalid = parse(arrow_cells(strings))
+        pd.testing.assert_series_equal(values, expected_values.reset_index(drop=True), check_exact=True)
+        assert invalid.tolist() == expected_invalid.tolist()
 
 
 # --- probabilities ------------------------------------------------------------------------------------------

@@ -1,0 +1,234 @@
+"""CSV bytes to string columns: pyarrow's reader for well-formed files, pandas for everything else.
+
+The result is a :class:`RawTable`: the header cells as written, one arrow string column per header cell
+(cells are not trimmed yet; an empty cell is ``""`` or null) and each row's line number in the file. Rows
+whose cells are all empty (blank lines, ``,,,``) are left out; the line numbers still count them.
+
+pyarrow reads a million-row file in a fraction of the time pandas needs and creates no Python object per
+cell. It takes a file only when nothing about it is unusual: UTF-8 (the bytes as they are, or the decoded
+text re-encoded), every row as wide as the header and no quoted cell left open. Anything else goes to
+pandas, the only reader before, whose error messages and line numbers the corpus of bad inputs pins down.
+Both readers split rows and cells the same way; ``tests/dataset/test_read.py`` checks one against the other.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandas.errors
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from sitegen.dataset.parse import DecodeFailure, decode_csv_bytes, true_mask
+from sitegen.dataset.problems import ProblemLog
+
+__all__ = ["RawTable", "read_csv_columns", "sniff_delimiter"]
+
+DELIMITERS = (",", ";", "\t", "|")
+_UTF8 = ("utf-8", "utf-8-sig")  # codec names (codecs.lookup) of the encodings read as raw bytes
+_OTHER_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # the UTF-32 BOMs start with these
+# A last row of one NUL appended to a file with quotes: it comes back as its own row unless a quoted cell
+# was never closed and swallowed it (pyarrow, unlike pandas, accepts a file that ends inside quotes).
+_SENTINEL = "\x00"
+_RAGGED_HINT = "every row needs the same number of cells as the header; quote cells that contain commas"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A CSV file split into cells: ``columns[i]`` holds the cells under ``headers[i]``, ``lines`` the
+    file line of each row (header = line 1). Rows whose cells are all empty are left out."""
+
+    headers: list[str]
+    columns: list[pa.ChunkedArray]
+    lines: np.ndarray
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.lines)
+
+
+def read_csv_columns(raw: bytes, declared: str | None, display: str, table: str,
+                     log: ProblemLog) -> RawTable | None:
+    """Split the file's bytes into columns; None when it cannot be read at all (the errors are logged).
+
+    ``declared`` is the table's configured encoding (``data.<table>.encoding``), None to detect it.
+    """
+    start = _utf8_start(raw, declared)
+    if start is not None:
+        found = _read_with_arrow(raw, start)
+        if found is not None:
+            return found
+    try:
+        text, encoding = decode_csv_bytes(raw, declared)
+    except DecodeFailure as exc:
+        log.add(display, getattr(exc, "line", 1) or 1, "", "not a readable text CSV file",
+                "save it from Excel as 'CSV UTF-8' or 'CSV' (GBK is fine)")
+        return None
+    if declared and encoding.replace("-", "").lower() != declared.replace("-", "").lower():
+        log.add(display, 1, "", f"file is not valid {declared}; read it as {encoding}",
+                f"fix data.{table}.encoding in the config", "warning")
+    if start is None or codecs.lookup(encoding).name not in _UTF8:  # GBK, UTF-16...: arrow reads it as UTF-8
+        found = _read_with_arrow(text.encode("utf-8"))
+        if found is not None:
+            return found
+    return _read_with_pandas(text, display, log)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator of the header line: Excel writes ``;`` in many locales, some tools tabs."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def _header_names(text: str, sep: str) -> list[str]:
+    """The header cells exactly as written (pandas would rename repeats).
+
+    A file with old Mac line ends (``\\r`` only) is one long "line" up to the first ``\\n``: its header
+    is the part before the first ``\\r``.
+    """
+    line = text.split("\n", 1)[0]
+    try:
+        return next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:
+        return next(csv.reader([line.split("\r", 1)[0]], delimiter=sep), [])
+
+
+def _utf8_start(raw: bytes, declared: str | None) -> int | None:
+    """Where the text starts (after a UTF-8 BOM) when the file is UTF-8 and may be read without decoding it
+    first; None when it must be decoded (another encoding is declared, a UTF-16/32 BOM, a NUL byte, bytes
+    that are not UTF-8: GBK, say). The check is arrow's UTF-8 validation, which creates no string."""
+    if declared:
+        try:
+            if codecs.lookup(declared).name not in _UTF8:
+                return None
+        except LookupError:
+            return None
+    if raw.startswith(_OTHER_BOMS) or b"\x00" in raw or not _is_utf8(raw):
+        return None
+    return len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+
+
+def _is_utf8(raw: bytes) -> bool:
+    offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(raw)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _read_with_arrow(data: bytes, start: int = 0) -> RawTable | None:
+    """pyarrow's reader on ``data[start:]`` (valid UTF-8); None as soon as anything is unusual."""
+    end = len(data)
+    while end > start and data[end - 1] in b"\r\n":  # blank lines at the end: pandas drops them too
+        end -= 1
+    newline = data.find(b"\n", start, end)
+    try:
+        header = data[start:newline if newline >= 0 else end].decode("utf-8")
+        headers = _header_names(header, sep := sniff_delimiter(header))
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    if not headers:
+        return None
+    # Without quotes no cell can hold a line break, so the faster row splitting applies and no cell can be
+    # left open; with quotes, the sentinel row finds an unclosed one.
+    quoted = data.find(b'"', start, end) >= 0
+    if quoted:
+        body = pa.py_buffer(b"".join((memoryview(data)[start:end], b"\n", _SENTINEL.encode())))
+    else:
+        body = pa.py_buffer(data).slice(start, end - start)
+    names = [f"c{i}" for i in range(len(headers))]
+    unusual: list[str] = []
+    sentinel_rows: list[str] = []
+
+    def on_invalid_row(row: pacsv.InvalidRow) -> str:
+        (sentinel_rows if row.text == _SENTINEL else unusual).append(row.text)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(body),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),  # threads: slower, more memory
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, quote_char='"', double_quote=True, escape_char=False, newlines_in_values=quoted,
+                ignore_empty_lines=False, invalid_row_handler=on_invalid_row),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False, check_utf8=False),
+        )
+    except (pa.ArrowException, ValueError):  # a parse error
+        return None
+    if quoted and len(names) == 1 and table.num_rows and table.column(0)[-1].as_py() == _SENTINEL:
+        table, sentinel_rows = table.slice(0, table.num_rows - 1), [_SENTINEL]
+    if unusual or (quoted and not sentinel_rows) or table.num_rows == 0:
+        return None
+    return _drop_empty_rows(headers, [table.column(i).slice(1) for i in range(len(names))])  # row 0: header
+
+
+def _drop_empty_rows(headers: list[str], columns: list[pa.ChunkedArray]) -> RawTable:
+    """Leave out rows whose cells are all empty (``,,,``; a blank line in a one-column file) as pandas'
+    ``dropna(how="all")`` did; the other rows keep their line numbers."""
+    rows = len(columns[0])
+    empty: pa.ChunkedArray | None = None
+    for column in columns:
+        blank = pc.equal(pc.binary_length(column), 0)
+        empty = blank if empty is None else pc.and_(empty, blank)
+        if not pc.any(empty).as_py():
+            return RawTable(headers, columns, np.arange(2, rows + 2, dtype=np.int64))
+    keep = ~true_mask(empty)
+    mask = pa.array(keep)
+    return RawTable(headers, [c.filter(mask) for c in columns], (np.flatnonzero(keep) + 2).astype(np.int64))
+
+
+def _read_with_pandas(text: str, display: str, log: ProblemLog) -> RawTable | None:
+    """pandas' reader: ragged rows and broken quotes are errors with their line; blank lines are skipped
+    but counted in the line numbers."""
+    sep = sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
+            skip_blank_lines=False, engine="c", on_bad_lines="error", sep=sep,
+        )
+    except pandas.errors.EmptyDataError:
+        log.add(display, 1, "", "file has no header row", "the first line must name the columns")
+        return None
+    except (pandas.errors.ParserError, ValueError, csv.Error) as exc:
+        line, message = _parser_error(str(exc))
+        log.add(display, line, "", message, _RAGGED_HINT)
+        return None
+    wide_rows = not isinstance(frame.index, pd.RangeIndex)  # rows wider than the header: pandas made an index
+    frame = frame.dropna(how="all")  # blank lines
+    if wide_rows and len(frame):
+        log.add(display, 2, "", f"row has {frame.shape[1] + frame.index.nlevels} cells but the header has "
+                f"{frame.shape[1]}", _RAGGED_HINT)
+        return None
+    try:
+        headers = [str(c) for c in _header_names(text, sep)] or [str(c) for c in frame.columns]
+    except csv.Error as exc:
+        log.add(display, 1, "", f"cannot read the header row: {exc}", "the first line must name the columns")
+        return None
+    columns = []
+    for i in range(frame.shape[1]):
+        cells = pa.array(frame.iloc[:, i], type=pa.large_string())  # missing cells (NaN) become null
+        columns.append(cells if isinstance(cells, pa.ChunkedArray) else pa.chunked_array([cells]))
+    return RawTable(headers, columns, (frame.index.to_numpy() + 2).astype(np.int64))
+
+
+def _parser_error(message: str) -> tuple[int, str]:
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if m:
+        return int(m.group(2)), f"row has {m.group(3)} cells but the header has {m.group(1)}"
+    m = re.search(r"EOF inside string starting at row (\d+)", message)
+    if m:
+        return int(m.group(1)) + 1, "a quoted cell is never closed"
+    m = re.search(r"line (\d+)", message)
+    return (int(m.group(1)) if m else 1), f"cannot parse CSV: {message.strip().splitlines()[-1]}"
