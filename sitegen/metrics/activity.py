@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 
 from sitegen.dataset import Dataset
-from sitegen.metrics.grouped import UNASSIGNED, distinct, factorize
+from sitegen.metrics.grouped import UNASSIGNED, Groups, distinct, factorize
 
 
 def deal_activity(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
     """Distinct (deal, activity day) pairs up to as_of, sorted (enough to find the last activity at any
-    date), and each deal's latest planned ``next_action_date`` from those activities."""
+    date; ``opportunity_id`` is a categorical of the ids), and each deal's latest planned
+    ``next_action_date`` from those activities."""
     acts = dataset.get("activities")
     if acts is None or "opportunity_id" not in acts:
         return (pd.DataFrame({"opportunity_id": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]")}),
@@ -20,8 +21,9 @@ def deal_activity(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, 
     codes, uniques = factorize(acts["opportunity_id"].to_numpy()[keep])
     day = acts["date"].to_numpy(dtype="datetime64[D]")[keep].astype(np.int64)
     pairs = distinct(codes * 1_000_000 + day)
-    visits = pd.DataFrame({"opportunity_id": pd.Series(uniques[pairs // 1_000_000], dtype=object),
-                           "date": (pairs % 1_000_000).astype("datetime64[D]").astype("datetime64[ns]")})
+    visits = pd.DataFrame({
+        "opportunity_id": pd.Categorical.from_codes(pairs // 1_000_000, categories=pd.Index(uniques, dtype=object)),
+        "date": (pairs % 1_000_000).astype("datetime64[D]").astype("datetime64[ns]")})
     planned = pd.Series(dtype="datetime64[ns]")
     if "next_action_date" in acts:
         when = acts["next_action_date"].to_numpy(dtype="datetime64[ns]")[keep]
@@ -49,19 +51,27 @@ def activity_days(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, 
         codes, labels = factorize(np.array(names, dtype=object))   # distinct names only, then per row
         parts.append((codes[raw], labels))
     (owner_codes, owners), (type_codes, types) = parts
-    key = (owner_codes * len(types) + type_codes) * 1_000_000 + day
-    cells, inverse = np.unique(key, return_inverse=True)
-    counts = np.bincount(inverse.ravel(), minlength=len(cells))
-    combo = cells // 1_000_000
-    out = pd.DataFrame({"owner": owners[combo // max(len(types), 1)], "type": types[combo % max(len(types), 1)],
-                        "date": (cells % 1_000_000).astype("datetime64[D]").astype("datetime64[ns]"),
-                        "activities": counts.astype(np.int64)})
-    out = out.sort_values(["owner", "type", "date"], kind="stable").reset_index(drop=True)
+    owner_order, type_order = np.argsort(owners, kind="stable"), np.argsort(types, kind="stable")
+    first = int(day.min()) if len(day) else 0
+    cells = Groups({"owner": _rank(owner_order)[owner_codes], "type": _rank(type_order)[type_codes],
+                    "day": day - first})  # grouped on label ranks: the cells come sorted by owner, type, date
+    keys = {name: cells.keys[name].to_numpy() for name in ("owner", "type", "day")}
+    out = pd.DataFrame({"owner": owners[owner_order][keys["owner"]], "type": types[type_order][keys["type"]],
+                        "date": (keys["day"] + first).astype("datetime64[D]").astype("datetime64[ns]"),
+                        "activities": cells.count().astype(np.int64)})
     last = pd.Series(dtype="datetime64[ns]")
     if "customer_id" in acts:
         codes, uniques = factorize(acts["customer_id"].to_numpy()[keep])
         has = codes >= 0
         latest = np.full(len(uniques), np.iinfo(np.int64).min)
         np.maximum.at(latest, codes[has], day[has])
-        last = pd.Series(latest.astype("datetime64[D]").astype("datetime64[ns]"), index=uniques.astype(str))
+        last = pd.Series(latest.astype("datetime64[D]").astype("datetime64[ns]"),
+                         index=pd.Index(uniques.astype(str), dtype=object))  # like the customer ids: reindexed by them
     return out, last
+
+
+def _rank(order: np.ndarray) -> np.ndarray:
+    """Position of each item in the sorted order given by ``order`` (its inverse permutation)."""
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank

@@ -14,30 +14,41 @@ from sitegen.metrics import channels, customers, feedback, forecast, funnel, opp
 from sitegen.metrics import periods as cal
 from sitegen.metrics import pipeline, reduce, reports, stages, targets, team
 
+WORKING_COLUMNS = ("pos", "opportunity_id", "customer_id", "owner", "lead_source", "lost_reason", "status", "stage",
+                   "reached", "amount", "weighted_amount", "created_date", "close_date", "closed_on", "stale",
+                   "overdue", "days_since_activity", "days_in_stage")
+
 
 def compute(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> dict[str, Any]:
     """Every field of ``Metrics`` for ``as_of``."""
     window_start = as_of - pd.Timedelta(days=config.rules.window_days - 1)
     reduced = reduce.reduce_dataset(dataset, config, as_of)
-    base = pipeline.deal_base(dataset, config, reduced.deal_activity)
-    deals = opportunities.opportunities(base, reduced.deal_next_action, config, as_of)
+    base = pipeline.deal_base(dataset, config, reduced.deal_activity, reduced.deal_next_action)
+    deals = opportunities.opportunities(base, config, as_of)
     inputs = period_inputs(dataset, config, as_of, reduced, base, deals)
-    out: dict[str, Any] = {"as_of": as_of, "window_start": window_start, "opportunities": deals,
+    out: dict[str, Any] = {"as_of": as_of, "window_start": window_start, "opportunities": deals.drop(columns="pos"),
                            "orders": reduced.orders, "customer_months": reduced.customer_months,
                            "product_months": reduced.product_months, "monthly": orders.monthly(reduced.orders),
                            "cohorts": orders.cohorts(reduced.customer_months, as_of),
                            "inputs": {name: dataset.has(name) for name in config.tables}}
-    out.update(_customers(dataset, reduced, deals, config, as_of, window_start))
-    out.update(_pipeline(base, deals, config, as_of, window_start))
-    out.update(_team(inputs, deals, out["customers"], window_start))
+    working = _working(deals)
+    out.update(_customers(dataset, reduced, working, config, as_of, window_start))
+    out.update(_pipeline(base, working, config, as_of, window_start))
+    out.update(_team(inputs, working, out["customers"], window_start))
     periods = reports.report_periods(inputs)
     figures, breakdown, funnels = reports.period_tables(inputs, periods)
-    breakdown = pd.concat([_window_breakdown(inputs, deals, window_start), breakdown], ignore_index=True)
+    breakdown = pd.concat([_window_breakdown(inputs, working, window_start), breakdown], ignore_index=True)
     out.update(periods=figures, breakdowns=breakdown, reports=reports.build_reports(figures, breakdown, funnels))
     out["kpis"] = {**_order_kpis(dataset, reduced, window_start, as_of, config), **out.pop("_pipeline"),
                    **out.pop("_team"), **out.pop("_feedback"),
                    "at_risk_customers": int(out["customers"]["at_risk"].sum()) if dataset.has("orders") else None}
     return out
+
+
+def _working(deals: pd.DataFrame) -> pd.DataFrame:
+    """The opportunity columns the metrics below read, status as a categorical: their many filters and
+    comparisons copy and compare far less than on the full table (text columns, status as text)."""
+    return deals[list(WORKING_COLUMNS)].assign(status=deals["status"].astype(pipeline.STATUS_DTYPE))
 
 
 def _customers(dataset: Dataset, reduced: reduce.Reduced, deals: pd.DataFrame, config: Config,
@@ -118,8 +129,8 @@ def single_report(dataset: Dataset, config: Config, label: str, as_of: pd.Timest
         return None
     end = min(period.end, as_of)
     reduced = reduce.reduce_dataset(dataset, config, end)
-    base = pipeline.deal_base(dataset, config, reduced.deal_activity)
-    deals = opportunities.opportunities(base, reduced.deal_next_action, config, end)
+    base = pipeline.deal_base(dataset, config, reduced.deal_activity, reduced.deal_next_action)
+    deals = opportunities.opportunities(base, config, end)
     inputs = period_inputs(dataset, config, end, reduced, base, deals)
     same_kind = [p for p in reports.report_periods(inputs) if p.kind == period.kind]
     if period.label not in {p.label for p in same_kind}:
@@ -148,8 +159,8 @@ def period_inputs(dataset: Dataset, config: Config, as_of: pd.Timestamp, reduced
         "channel": reduced.orders.groupby("channel", observed=True)["month_id"].min()
         if "channel" in reduced.orders else None}
     labels = {dim: bd.canonical_labels(s) for dim, s in first_seen.items() if s is not None and len(s)}
-    order_channels = set(channels.channel_key(reduced.orders["channel"]).dropna()) if "channel" in reduced.orders \
-        else set()
+    order_channels = set(channels.channel_key(pd.Series(reduced.orders["channel"].unique())).dropna()) \
+        if "channel" in reduced.orders else set()
     return reports.PeriodInputs(
         reduced=reduced, base=base, config=config, as_of=as_of,
         feedback=feedback.responses(dataset.get("feedback"), None, as_of, undated=False),
@@ -157,7 +168,8 @@ def period_inputs(dataset: Dataset, config: Config, as_of: pd.Timestamp, reduced
             days=config.rules.window_days - 1), as_of, undated=True),
         revenue_targets=targets.period_rows(dataset.get("targets"), "owner", "revenue_target", fy),
         new_customer_targets=targets.period_rows(dataset.get("targets"), "owner", "new_customers_target", fy),
-        costs=channels.cost_rows(dataset.get("channel_costs"), fy), region=region, labels=labels,
+        costs=channels.cost_rows(dataset.get("channel_costs"), fy), labels=labels,
+        order_keys=bd.order_keys(reduced.orders, region, labels),
         order_channels=frozenset(order_channels), deal_keys=bd.deal_keys(base.deals, labels, base.present),
         has_orders=dataset.has("orders"))
 
@@ -165,7 +177,7 @@ def period_inputs(dataset: Dataset, config: Config, as_of: pd.Timestamp, reduced
 def _window_breakdown(inputs: reports.PeriodInputs, deals: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
     """Breakdown rows of the analysis window (period "window"): orders in it, deals closed in it, open now."""
     o = inputs.reduced.orders
-    parts = [bd.order_rows(o, np.zeros(len(o), dtype=np.int64), inputs.region, inputs.labels,
+    parts = [bd.order_rows(o, np.zeros(len(o), dtype=np.int64), inputs.order_keys,
                            o["order_date"].between(start, inputs.as_of).to_numpy())]
     products = inputs.reduced.product_months
     first_month = int(cal.month_ids(pd.Series([start]))[0])
@@ -174,8 +186,7 @@ def _window_breakdown(inputs: reports.PeriodInputs, deals: pd.DataFrame, start: 
     rows = [p.drop(columns="pid") for p in parts if len(p)]
     order_part = pd.concat(rows, ignore_index=True).assign(period="window", kind="window") if rows else pd.DataFrame()
     columns = ["status", "amount", "weighted_amount", "stale", "overdue", "closed_on", "created_date", "reached"]
-    pos = pd.Index(inputs.base.deals["opportunity_id"]).get_indexer(deals["opportunity_id"])
-    current = deals[columns].assign(pos=pos, period=0)
+    current = deals[["pos", *columns]].assign(period=0)
     closed = funnel.closed_between(current, start, inputs.as_of)
     created = current[current["created_date"].between(start, inputs.as_of)]
     deal_part = bd.deal_rows(closed, current[current["status"] == "open"], created, inputs.deal_keys)

@@ -50,29 +50,38 @@ def _frame(g: Groups, names: np.ndarray, dimension: str, **figures: np.ndarray) 
     return out.assign(dimension=dimension)
 
 
-def order_rows(orders: pd.DataFrame, pids: np.ndarray, region: pd.Series | None,
-               labels: Mapping[str, Mapping[str, str]], keep: np.ndarray | None = None) -> pd.DataFrame:
-    """Order figures per (pid, dimension, key) for owner, region and channel (rows where ``keep``)."""
-    keep = np.ones(len(orders), dtype=bool) if keep is None else keep
-    customer = orders["customer_id"].cat.codes.to_numpy()
-    counted = ~orders["is_return"].to_numpy(dtype=bool)
-    parts = []
+def order_keys(orders: pd.DataFrame, region: pd.Series | None,
+               labels: Mapping[str, Mapping[str, str]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per order dimension (owner, the customer's region, channel; where known): the key code of every order
+    and the label of each code."""
+    out = {}
     for dim in ORDER_DIMENSIONS[:3]:
         if dim == "region":
             if region is None:
                 continue
             by_customer, names = codes(region.reindex(orders["customer_id"].cat.categories), labels.get(dim))
-            values = by_customer[customer]
+            out[dim] = by_customer[orders["customer_id"].cat.codes.to_numpy()], names
         elif dim in orders:
-            values, names = codes(orders[dim], labels.get(dim), missing_key(dim))
-        else:
-            continue
-        g = Groups({"pid": pids[keep], "key": values[keep]})
-        parts.append(_frame(
-            g, names, dim, revenue=g.sum(orders["revenue"].to_numpy()[keep]),
-            margin=g.known_sum(orders["margin"].to_numpy()[keep]), orders=g.count(counted[keep]),
-            new_customers=g.count(orders["first_order"].to_numpy(dtype=bool)[keep]),
-            active_customers=g.nunique(customer[keep], counted[keep])))
+            out[dim] = codes(orders[dim], labels.get(dim), missing_key(dim))
+    return out
+
+
+def order_rows(orders: pd.DataFrame, pids: np.ndarray, keys: Mapping[str, tuple[np.ndarray, np.ndarray]],
+               keep: np.ndarray | None = None) -> pd.DataFrame:
+    """Order figures per (pid, dimension, key) for each dimension of ``keys`` (:func:`order_keys`; rows where
+    ``keep``)."""
+    keep = np.ones(len(orders), dtype=bool) if keep is None else keep
+    customer = orders["customer_id"].cat.codes.to_numpy()[keep]
+    counted = ~orders["is_return"].to_numpy(dtype=bool)[keep]
+    revenue, margin = orders["revenue"].to_numpy()[keep], orders["margin"].to_numpy()[keep]
+    first_order = orders["first_order"].to_numpy(dtype=bool)[keep]
+    pids = pids[keep]
+    parts = []
+    for dim, (values, names) in keys.items():
+        g = Groups({"pid": pids, "key": values[keep]})
+        parts.append(_frame(g, names, dim, revenue=g.sum(revenue), margin=g.known_sum(margin),
+                            orders=g.count(counted), new_customers=g.count(first_order),
+                            active_customers=g.nunique(customer, counted)))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 

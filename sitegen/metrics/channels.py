@@ -54,8 +54,9 @@ def channel_table(orders: pd.DataFrame, deals: pd.DataFrame, costs: pd.Series, s
     parts = []
     if "channel" in orders:
         inside = orders[orders["order_date"].between(start, end)]
-        sums = inside.assign(orders=~inside["is_return"]).groupby(inside["channel"].astype(object))[
+        sums = inside.assign(orders=~inside["is_return"]).groupby(inside["channel"], observed=True)[
             ["revenue", "orders"]].sum()
+        sums.index = pd.Index(sums.index.to_numpy())  # the labels, typed as a group-by on text types them
         parts.append(sums.assign(label=sums.index))
     if "lead_source" in deals:
         closed = closed_between(deals, start, end)

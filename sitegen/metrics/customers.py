@@ -41,10 +41,13 @@ def quintile_scores(values: pd.Series) -> pd.Series:
 
 
 def rfm_segment(r: pd.Series, f: pd.Series) -> pd.Series:
-    """Named segment from R and F scores by the R/F map of SPEC §4."""
-    choices = [r.isin(rs) & f.isin(fs) for _, rs, fs in RFM_SEGMENTS]
-    return pd.Series(np.select(choices, [name for name, _, _ in RFM_SEGMENTS], default="hibernating"),
-                     index=r.index)
+    """Named segment from R and F scores by the R/F map of SPEC §4 (looked up in a table of every R x F)."""
+    table = np.full((6, 6), "hibernating", dtype=object)  # row and column 0: a score outside 1-5
+    for name, rs, fs in reversed(RFM_SEGMENTS):  # the first match wins: it is written last
+        table[np.ix_(rs, fs)] = name
+    rs, fs = r.to_numpy(), f.to_numpy()
+    inside = (rs >= 1) & (rs <= 5) & (fs >= 1) & (fs <= 5)
+    return pd.Series(table.astype(str)[np.where(inside, rs, 0), np.where(inside, fs, 0)], index=r.index)
 
 
 def rfm(totals: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -72,27 +75,25 @@ def value_tiers(current: pd.Series, potential: pd.Series, has_orders: pd.Series,
     general; ties broken by customer id (the index, sorted). A manual ``tier`` overrides.
     """
     cva = (current.fillna(0) + potential.fillna(0)).sort_index()
-    buyers = cva[has_orders.reindex(cva.index).fillna(False).astype(bool)]
-    rank = (-buyers).rank(method="first")
-    n = len(buyers)
-    tier = pd.Series("general", index=buyers.index, dtype=object)
-    tier[rank <= np.ceil(n * (rules.strategic_share + rules.key_share))] = "key"
-    tier[rank <= np.ceil(n * rules.strategic_share)] = "strategic"
-    tier = tier.reindex(cva.index).fillna("potential")
-    return override.reindex(cva.index).where(lambda s: s.notna(), tier).astype(object)
+    buying = has_orders.reindex(cva.index).fillna(False).astype(bool).to_numpy()
+    rank = (-cva[buying]).rank(method="first").to_numpy()
+    n = len(rank)
+    tier = np.full(len(cva), "potential", dtype=object)
+    tier[buying] = np.where(rank <= np.ceil(n * rules.strategic_share), "strategic",
+                            np.where(rank <= np.ceil(n * (rules.strategic_share + rules.key_share)), "key", "general"))
+    return override.reindex(cva.index).where(lambda s: s.notna(), pd.Series(tier, index=cva.index)).astype(object)
 
 
 def order_gaps(orders: pd.DataFrame) -> pd.Series:
     """Median days between consecutive counted orders per customer (absent with a single order)."""
     o = orders.loc[~orders["is_return"].to_numpy(dtype=bool), ["customer_id", "order_date"]]
-    codes = o["customer_id"].cat.codes.to_numpy() if hasattr(o["customer_id"], "cat") else \
-        pd.factorize(o["customer_id"])[0]
+    codes = o["customer_id"].cat.codes.to_numpy()
     order = np.lexsort((o["order_date"].to_numpy(), codes))
     codes, dates = codes[order], o["order_date"].to_numpy()[order]
-    same = np.r_[False, codes[1:] == codes[:-1]]
-    gaps = pd.Series((dates[1:] - dates[:-1]).astype("timedelta64[D]").astype(float)[same[1:]],
-                     index=o["customer_id"].to_numpy()[order][1:][same[1:]])
-    return gaps.groupby(level=0, observed=True).median()
+    same = codes[1:] == codes[:-1]
+    gaps = pd.Series((dates[1:] - dates[:-1]).astype("timedelta64[D]").astype(float)[same])
+    medians = gaps.groupby(codes[1:][same]).median()  # on the codes: customer ids are sorted like them
+    return medians.set_axis(o["customer_id"].cat.categories[medians.index.to_numpy()])
 
 
 def risk_threshold(median_gap: pd.Series, orders: pd.Series, rules: Rules) -> pd.Series:
@@ -118,9 +119,9 @@ def customer_table(dataset: Dataset, reduced: Reduced, deals: pd.DataFrame, conf
     orders = reduced.orders
     out = pd.DataFrame(index=ids)
     master = dataset.get("customers")
-    info = master.drop_duplicates("customer_id").set_index("customer_id") if master is not None else None
+    info = master.drop_duplicates("customer_id").set_index("customer_id").reindex(ids) if master is not None else None
     for col in MASTER_COLUMNS:
-        out[col] = info[col].reindex(ids) if info is not None and col in info else None
+        out[col] = info[col] if info is not None and col in info else None
     out["potential_value"] = out["potential_value"].astype(float)
     out["created_date"] = pd.to_datetime(out["created_date"])
     out["name"] = out["name"].where(out["name"].notna(), pd.Series(ids, index=ids))
@@ -128,19 +129,22 @@ def customer_table(dataset: Dataset, reduced: Reduced, deals: pd.DataFrame, conf
     out = out.join(reduce.customer_totals(orders).reindex(ids))
     out["orders"] = out["orders"].fillna(0).astype("int64")
     out["revenue"] = out["revenue"].fillna(0.0)
-    in_window = orders[orders["order_date"] >= window_start]
-    out["revenue_window"] = _sum_by_customer(in_window, "revenue", ids)
-    out["orders_window"] = in_window[~in_window["is_return"]].groupby("customer_id", observed=True).size() \
+    customer = orders["customer_id"].cat
+    in_window = (orders["order_date"] >= window_start).to_numpy()
+    window_orders = in_window & ~orders["is_return"].to_numpy(dtype=bool)
+    out["revenue_window"] = _sums(customer.codes.to_numpy()[in_window], orders["revenue"].to_numpy()[in_window],
+                                  customer.categories).reindex(ids).fillna(0.0)
+    out["orders_window"] = pd.Series(np.bincount(customer.codes.to_numpy()[window_orders],
+                                                 minlength=len(customer.categories)), index=customer.categories) \
         .reindex(ids).fillna(0).astype("int64")
     out["aov"] = (out["revenue"] / out["orders"]).where(out["orders"] > 0)
-    is_open = deals["status"] == "open"
-    with_customer = deals[deals["customer_id"].notna()]
-    open_deals = with_customer[is_open.reindex(with_customer.index)]
-    out["open_pipeline"] = open_deals.groupby("customer_id")["amount"].sum().reindex(ids).fillna(0.0)
-    out["weighted_pipeline"] = open_deals.groupby("customer_id")["weighted_amount"].sum().reindex(ids).fillna(0.0)
-    out["open_deals"] = open_deals.groupby("customer_id").size().reindex(ids).fillna(0).astype("int64")
-    out["won_deals"] = with_customer[with_customer["status"] == "won"].groupby("customer_id").size() \
-        .reindex(ids).fillna(0).astype("int64")
+    deal_customer = ids.get_indexer(deals["customer_id"])  # -1: a deal without customer
+    is_open = (deals["status"] == "open").to_numpy() & (deal_customer >= 0)
+    for col, source in (("open_pipeline", "amount"), ("weighted_pipeline", "weighted_amount")):
+        out[col] = _sums(deal_customer[is_open], deals[source].to_numpy()[is_open], ids).to_numpy()
+    out["open_deals"] = np.bincount(deal_customer[is_open], minlength=len(ids))
+    out["won_deals"] = np.bincount(deal_customer[(deals["status"] == "won").to_numpy() & (deal_customer >= 0)],
+                                   minlength=len(ids))
     buyers = out[out["orders"] > 0]
     out = out.join(rfm(buyers[["orders", "revenue", "last_order_date"]], as_of))
     for col in ("r_score", "f_score", "m_score", "recency_days"):
@@ -148,19 +152,20 @@ def customer_table(dataset: Dataset, reduced: Reduced, deals: pd.DataFrame, conf
     out["cva"] = out["revenue_window"] + out["weighted_pipeline"] + out["potential_value"].fillna(0.0)
     out["tier"] = value_tiers(out["revenue_window"] + out["weighted_pipeline"], out["potential_value"],
                               out["orders"] > 0, out["tier"], config.rules)
-    gaps = order_gaps(orders)
-    gaps.index = gaps.index.astype(object)
-    out["median_gap_days"] = gaps.reindex(ids)
+    out["median_gap_days"] = order_gaps(orders).reindex(ids)
     out["risk_after_days"] = risk_threshold(out["median_gap_days"], out["orders"], config.rules)
     out["at_risk"] = at_risk(out["recency_days"], out["median_gap_days"], out["orders"], config.rules)
     out["last_activity_date"] = reduced.customer_activity.reindex(ids)
     return out.rename_axis("customer_id").reset_index()
 
 
-def _sum_by_customer(orders: pd.DataFrame, column: str, ids: pd.Index) -> pd.Series:
-    sums = orders.groupby("customer_id", observed=True)[column].sum()
-    sums.index = sums.index.astype(object)
-    return sums.reindex(ids).fillna(0.0)
+def _sums(codes: np.ndarray, values: np.ndarray, labels: pd.Index) -> pd.Series:
+    """Sum of ``values`` per code, as a series over ``labels`` (the label of each code; 0 for codes without rows).
+
+    pandas' group-by sum (compensated), so the sums equal those of a group-by on the labels.
+    """
+    sums = pd.Series(values).groupby(codes).sum()
+    return sums.reindex(range(len(labels)), fill_value=0.0).set_axis(labels)
 
 
 def _account_owner(master_owner: pd.Series, orders: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
@@ -170,7 +175,7 @@ def _account_owner(master_owner: pd.Series, orders: pd.DataFrame, deals: pd.Data
     if not need.any():
         return owner
     customer = orders["customer_id"].cat.codes.to_numpy()
-    owned = need[customer] & (orders["owner"].astype(object) != UNASSIGNED).to_numpy()
+    owned = need[customer] & (orders["owner"] != UNASSIGNED).to_numpy()
     last_first = np.flatnonzero(owned)[::-1]  # orders are sorted by date: the latest comes first here
     _, at = np.unique(customer[last_first], return_index=True)
     rows = last_first[at]

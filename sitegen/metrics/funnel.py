@@ -39,6 +39,26 @@ def stage_probabilities(deals: pd.DataFrame, window_start: pd.Timestamp, as_of: 
 def probability_table(status: np.ndarray, closed_on: np.ndarray, reached: np.ndarray, start: pd.Timestamp,
                       end: pd.Timestamp, config: Config) -> pd.DataFrame:
     """:func:`stage_probabilities` from arrays: status code (1 won, 2 lost), day closed, furthest stage."""
+    won, lost, historical, enough = _stage_outcomes(status, closed_on, reached, start, end, config)
+    configured = np.array([s.probability for s in config.stages])
+    return pd.DataFrame({
+        "stage": list(config.stage_keys), "won": won.astype("int64"), "lost": lost.astype("int64"),
+        "historical": historical, "probability": np.where(enough, historical, configured),
+        "source": np.where(enough, "history", "config").astype(object),
+    })
+
+
+def probabilities(status: np.ndarray, closed_on: np.ndarray, reached: np.ndarray, start: pd.Timestamp,
+                  end: pd.Timestamp, config: Config) -> np.ndarray:
+    """The ``probability`` column of :func:`probability_table` alone (one per stage), without a frame."""
+    _, _, historical, enough = _stage_outcomes(status, closed_on, reached, start, end, config)
+    return np.where(enough, historical, np.array([s.probability for s in config.stages]))
+
+
+def _stage_outcomes(status: np.ndarray, closed_on: np.ndarray, reached: np.ndarray, start: pd.Timestamp,
+                    end: pd.Timestamp, config: Config) -> tuple[np.ndarray, ...]:
+    """Per stage: won and lost deals closed in [start, end] that reached it, the historical rate, and whether
+    enough deals reached it for that rate to count."""
     inside = (status > 0) & (closed_on >= np.datetime64(start)) & (closed_on <= np.datetime64(end))
     n = len(config.stages)
     is_won = status[inside] == 1
@@ -46,13 +66,7 @@ def probability_table(status: np.ndarray, closed_on: np.ndarray, reached: np.nda
     won, lost = reached_counts(reached[is_won], n), reached_counts(reached[~is_won], n)
     total = won + lost
     historical = np.where(total > 0, won / np.where(total > 0, total, 1), np.nan)
-    enough = total >= config.rules.min_deals_for_probability
-    configured = np.array([s.probability for s in config.stages])
-    return pd.DataFrame({
-        "stage": list(config.stage_keys), "won": won.astype("int64"), "lost": lost.astype("int64"),
-        "historical": historical, "probability": np.where(enough, historical, configured),
-        "source": np.where(enough, "history", "config").astype(object),
-    })
+    return won, lost, historical, total >= config.rules.min_deals_for_probability
 
 
 def funnel(deals: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, config: Config) -> pd.DataFrame:

@@ -1,12 +1,14 @@
 """Group-by over integer key columns with numpy (bincount), for the reductions that run on big or many tables.
 
 pandas' group-by spends most of its time factorising keys; here keys are already small
-integers (period indexes, category codes), so grouping is one ``np.unique`` and every sum,
-count or distinct count is a ``np.bincount``.
+integers (period indexes, category codes), so grouping is one ``np.bincount`` over the key
+combinations (``np.unique`` when there are too many) and every sum, count or distinct count
+is a ``np.bincount``.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Mapping
 
 import numpy as np
@@ -14,6 +16,7 @@ import pandas as pd
 
 UNASSIGNED = "unassigned"  # owner key of orders and deals nobody owns (SPEC §4 attribution)
 UNKNOWN = "unknown"        # key of a missing region, product, channel, lead source or lost reason
+DENSE_SPAN = 1 << 20       # key combinations up to which grouping counts every combination instead of sorting
 
 
 class Groups:
@@ -25,7 +28,12 @@ class Groups:
         combined = np.zeros(len(arrays[0]) if arrays else 0, dtype=np.int64)
         for a, size in zip(arrays, sizes):
             combined = combined * size + a
-        uniques, self.ids = np.unique(combined, return_inverse=True)
+        span = math.prod(sizes)
+        if span <= max(4 * len(combined), DENSE_SPAN):  # few possible keys: mark them, no sort
+            present = np.bincount(combined, minlength=span) > 0
+            uniques, self.ids = np.flatnonzero(present), (np.cumsum(present) - 1)[combined]
+        else:
+            uniques, self.ids = np.unique(combined, return_inverse=True)
         self.n = len(uniques)
         decoded = {}
         for name, size in zip(reversed(list(keys)), reversed(sizes)):
@@ -41,13 +49,14 @@ class Groups:
 
     def sum(self, values: np.ndarray) -> np.ndarray:
         """Sum per group (NaN values count as 0)."""
-        return np.bincount(self.ids, weights=np.nan_to_num(np.asarray(values, dtype=float)), minlength=self.n)
+        return np.bincount(self.ids, weights=nan_as_zero(values), minlength=self.n)
 
     def count(self, mask: np.ndarray | None = None) -> np.ndarray:
         """Rows per group (only rows where ``mask`` is true)."""
         if mask is None:
             return np.bincount(self.ids, minlength=self.n)
-        return np.bincount(self.ids[np.asarray(mask, dtype=bool)], minlength=self.n)
+        # the mask as 0/1 weights: exact, and faster than selecting the rows first
+        return np.bincount(self.ids, weights=np.asarray(mask, dtype=bool), minlength=self.n).astype(np.int64)
 
     def known_sum(self, values: np.ndarray) -> np.ndarray:
         """Sum of the non-missing values per group; NaN where a group has none."""
@@ -77,11 +86,53 @@ class Groups:
         return np.bincount(distinct(ids * size + values) // size, minlength=self.n)
 
 
-def factorize(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (-1 for missing) and the distinct values, in order of appearance."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object) if not isinstance(values, pd.Series)
-                                  else values.to_numpy())
+def nan_as_zero(values: np.ndarray) -> np.ndarray:
+    """``np.nan_to_num(values)`` (NaN as 0), faster when there are no infinities to clip, the usual case."""
+    values = np.asarray(values, dtype=float)
+    out = np.where(np.isnan(values), 0.0, values)
+    return out if np.isfinite(out).all() else np.nan_to_num(values)
+
+
+def factorize(values: pd.Series | np.ndarray, runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 for missing) and the distinct values, in order of appearance (integers stay integers).
+
+    ``runs``: the values come in runs of repeats (order lines: the lines of one order follow each
+    other), so only the first value of each run is hashed.
+    """
+    raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    starts = run_starts(raw) if runs else None
+    if starts is not None:
+        codes, uniques = factorize(raw[starts])
+        return _repeat_runs(codes, starts, len(raw)), uniques
+    if raw.dtype.kind in "iu":  # integer keys hash as machine integers, not as Python objects
+        codes, uniques = pd.factorize(raw)
+        return codes.astype(np.int64), uniques
+    codes, uniques = pd.factorize(raw if isinstance(values, pd.Series) else raw.astype(object, copy=False))
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def locate(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Position of each value in ``index`` (-1 when absent), looking up each run of repeated values once."""
+    raw = values.to_numpy()
+    starts = run_starts(raw)
+    if starts is None:
+        return index.get_indexer(raw)
+    return _repeat_runs(index.get_indexer(raw[starts]), starts, len(raw))
+
+
+def _repeat_runs(run_values: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """Per row, the value of its run (runs start at ``starts``; ``n`` rows)."""
+    return np.repeat(run_values, np.diff(np.append(starts, n)))
+
+
+def run_starts(values: np.ndarray) -> np.ndarray | None:
+    """Where each run of equal consecutive values starts; None when the runs are too short to pay (under two
+    values a run) or the values cannot be compared so (``pd.NA == pd.NA`` is neither true nor false)."""
+    try:
+        starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else None
+    except TypeError:
+        return None
+    return starts if starts is not None and 2 * len(starts) <= len(values) else None
 
 
 def distinct(values: np.ndarray) -> np.ndarray:

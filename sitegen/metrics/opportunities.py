@@ -6,25 +6,25 @@ import numpy as np
 import pandas as pd
 
 from sitegen.config import Config
-from sitegen.metrics.pipeline import DealBase, deals_at, stage_index
+from sitegen.metrics.pipeline import NAT, DealBase, deals_at, stage_index
 
 GRADE_ORDER = ("low", "medium", "high")
 
 
-def opportunities(base: DealBase, planned_in_activities: pd.Series, config: Config,
-                  as_of: pd.Timestamp) -> pd.DataFrame:
-    """:func:`pipeline.deals_at` as_of plus reached_stage, grade, next-action flags and days in stage."""
-    deals = deals_at(base, as_of, config, current=True)
-    for col in ("status", "stage"):
-        deals[col] = deals[col].astype(object)
+def opportunities(base: DealBase, config: Config, as_of: pd.Timestamp) -> pd.DataFrame:
+    """:func:`pipeline.deals_at` as_of plus reached_stage, grade, next-action flags and days in stage (``pos``,
+    each deal's row in the base, is for the metrics: ``Metrics.opportunities`` leaves it out)."""
+    deals = deals_at(base, as_of, config, current=True)  # status and stage stay categoricals until the end
     deals["reached_stage"] = np.array(config.stage_keys, dtype=object)[deals["reached"].to_numpy()] \
         if len(deals) else pd.Series(dtype=object)
     flagged = deals["stale"] | deals["overdue"]
     deals["grade"] = grade(deals["probability"], flagged, deals["grade"], config).where(
         deals["status"] == "open", None)
-    deals = deals.join(next_actions(deals, planned_in_activities, as_of))
+    deals = deals.join(next_actions(deals, base.planned[deals["pos"].to_numpy()], as_of))
     deals["days_in_stage"] = days_in_stage(base, deals, as_of, config)
-    return deals.drop(columns="pos")
+    for col in ("status", "stage"):
+        deals[col] = deals[col].astype(object)
+    return deals
 
 
 def grade(probability: pd.Series, flagged: pd.Series, override: pd.Series | None, config: Config) -> pd.Series:
@@ -37,11 +37,10 @@ def grade(probability: pd.Series, flagged: pd.Series, override: pd.Series | None
     return out
 
 
-def next_actions(deals: pd.DataFrame, planned_in_activities: pd.Series, as_of: pd.Timestamp) -> pd.DataFrame:
-    """next_action_date (latest planned: next_step_date or an activity's next_action_date), no_next_action,
-    next_action_overdue (planned before as_of and no activity since) for open deals."""
-    planned = np.fmax(deals["next_step_date"].to_numpy(dtype="datetime64[ns]"),
-                      planned_in_activities.reindex(deals["opportunity_id"]).to_numpy(dtype="datetime64[ns]"))
+def next_actions(deals: pd.DataFrame, planned_in_activities: np.ndarray, as_of: pd.Timestamp) -> pd.DataFrame:
+    """next_action_date (latest planned: next_step_date or an activity's next_action_date, given per deal),
+    no_next_action, next_action_overdue (planned before as_of and no activity since) for open deals."""
+    planned = np.fmax(deals["next_step_date"].to_numpy(dtype="datetime64[ns]"), planned_in_activities)
     planned = pd.Series(planned, index=deals.index)
     is_open = deals["status"] == "open"
     done = planned.notna() & (deals["last_activity"] >= planned)
@@ -59,10 +58,14 @@ def days_in_stage(base: DealBase, deals: pd.DataFrame, as_of: pd.Timestamp, conf
     first = deals["stage"] == config.stage_keys[0]
     days = (as_of - deals["created_date"]).dt.days.where(is_open & first)
     if base.history is not None and len(base.history_code):
-        entries = pd.DataFrame({"pos": base.history.pos, "code": base.history_code, "date": base.history.date})
-        entries = entries[entries["date"] <= np.datetime64(as_of)].groupby(["pos", "code"])["date"].max()
+        codes = len(config.stages) + 2  # history stage codes: the stages, won, lost
+        h = base.history
+        dated = h.date <= np.datetime64(as_of)
+        entered = np.full(len(base.deals) * codes, NAT).view(np.int64)  # latest entry per deal x code, as integers
+        np.maximum.at(entered, h.pos[dated] * codes + base.history_code[dated], h.date[dated].view(np.int64))
         current = deals["stage"].map(stage_index(config)).fillna(-1).to_numpy(dtype=np.int64)
-        key = pd.MultiIndex.from_arrays([deals["pos"].to_numpy(), current])
-        since = pd.Series(entries.reindex(key).to_numpy(), index=deals.index)
+        at = deals["pos"].to_numpy() * codes + np.maximum(current, 0)
+        since = pd.Series(np.where(current >= 0, entered[at], NAT.view(np.int64)).view("datetime64[ns]"),
+                          index=deals.index)
         days = (as_of - since).dt.days.where(is_open & since.notna(), days)
     return days

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sitegen.metrics.grouped import distinct
+
 PERIOD_COLUMNS = ("revenue", "margin", "orders", "aov", "active_customers", "new_customers", "returning_customers",
                   "retained_customers", "retention", "customers_to_date", "repeat_customers_to_date",
                   "repeat_purchase_rate")
@@ -30,8 +32,24 @@ def sum_or_none(values: pd.Series) -> float | None:
 
 def repeat_purchase_rate(orders: pd.DataFrame) -> float | None:
     """Customers with >= 2 orders / customers with >= 1 order (all orders to as_of)."""
-    per_customer = counted(orders).groupby("customer_id", observed=True).size()
-    return float((per_customer >= 2).sum() / len(per_customer)) if len(per_customer) else None
+    per_customer = _per_customer(orders, ~orders["is_return"].to_numpy(dtype=bool))
+    buyers = int((per_customer >= 1).sum())
+    return float((per_customer >= 2).sum() / buyers) if buyers else None
+
+
+def _per_customer(orders: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """How many of the orders where ``rows`` is true each customer has (by customer code)."""
+    customer = orders["customer_id"].cat
+    return np.bincount(customer.codes.to_numpy()[rows], minlength=len(customer.categories))
+
+
+def _first_months(orders: pd.DataFrame) -> np.ndarray:
+    """Month id of each buying customer's first counted order."""
+    counted_rows = ~orders["is_return"].to_numpy(dtype=bool)
+    customer = orders["customer_id"].cat
+    first = np.full(len(customer.categories), np.iinfo(np.int64).max)
+    np.minimum.at(first, customer.codes.to_numpy()[counted_rows], orders["month_id"].to_numpy()[counted_rows])
+    return first[first < np.iinfo(np.int64).max]
 
 
 def retention(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, prev_start: pd.Timestamp) -> float | None:
@@ -52,15 +70,18 @@ def order_kpis(orders: pd.DataFrame, window_start: pd.Timestamp, as_of: pd.Times
     """Order and customer KPIs over the window (SPEC §4, §6); None when there are no orders."""
     if orders.empty:
         return dict.fromkeys(ORDER_KPIS)
-    in_window = orders[orders["order_date"].between(window_start, as_of)]
-    buying = counted(in_window)
-    first = counted(orders).groupby("customer_id", observed=True)["order_date"].min()
-    revenue, count = float(in_window["revenue"].sum()), int(len(buying))
-    active = int(buying["customer_id"].nunique())
-    new = int(first.between(window_start, as_of).sum())
+    inside = orders["order_date"].between(window_start, as_of).to_numpy()
+    counted_rows = ~orders["is_return"].to_numpy(dtype=bool)
+    customer = orders["customer_id"].cat
+    first = np.full(len(customer.categories), np.iinfo(np.int64).max)  # first counted order (ns) per customer
+    day = orders["order_date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    np.minimum.at(first, customer.codes.to_numpy()[counted_rows], day[counted_rows])
+    revenue, count = float(orders["revenue"][inside].sum()), int((inside & counted_rows).sum())
+    active = int((_per_customer(orders, inside & counted_rows) > 0).sum())
+    new = int(((first >= pd.Timestamp(window_start).value) & (first <= pd.Timestamp(as_of).value)).sum())
     return {
         "revenue_window": revenue,
-        "margin_window": sum_or_none(in_window["margin"]),
+        "margin_window": sum_or_none(orders["margin"][inside]),
         "orders_window": count,
         "aov_window": revenue / count if count else None,
         "new_customers_window": new,
@@ -80,22 +101,23 @@ def monthly(orders: pd.DataFrame) -> pd.DataFrame:
     cols = ["month", "revenue", "orders", "active_customers", "new_customers", "aov", "margin", "returning_customers"]
     if orders.empty:
         return pd.DataFrame({c: pd.Series(dtype=object if c == "month" else float) for c in cols})
-    month = orders["order_date"].dt.to_period("M")
+    month = orders["month_id"].to_numpy()
     buying = ~orders["is_return"].to_numpy(dtype=bool)
-    first = counted(orders).groupby("customer_id", observed=True)["order_date"].min().dt.to_period("M")
-    frame = orders.assign(month=month, counted=buying, buyer=orders["customer_id"].where(buying))
-    out = frame.groupby("month").agg(revenue=("revenue", "sum"), orders=("counted", "sum"),
-                                     active_customers=("buyer", "nunique"))
-    margin = frame.groupby("month")["margin"].sum(min_count=1)
-    new = first.value_counts()
-    full = pd.period_range(out.index.min(), out.index.max(), freq="M")
-    out = out.reindex(full, fill_value=0)
+    frame = pd.DataFrame({"month": month, "revenue": orders["revenue"].to_numpy(),
+                          "margin": orders["margin"].to_numpy(), "counted": buying})
+    grouped = frame.groupby("month")
+    full = pd.RangeIndex(int(month.min()), int(month.max()) + 1)
+    out = pd.DataFrame({"revenue": grouped["revenue"].sum(), "orders": grouped["counted"].sum()}).reindex(
+        full, fill_value=0)
     out["orders"] = out["orders"].astype("int64")
-    out["new_customers"] = new.reindex(full).fillna(0).astype("int64")
+    customer = orders["customer_id"].cat.codes.to_numpy().astype(np.int64)
+    active = distinct((month[buying] - full[0]) * (int(customer.max()) + 1) + customer[buying])
+    out["active_customers"] = np.bincount(active // (int(customer.max()) + 1), minlength=len(full))
+    out["new_customers"] = np.bincount(_first_months(orders) - full[0], minlength=len(full))
     out["aov"] = (out["revenue"] / out["orders"]).where(out["orders"] > 0)
-    out["margin"] = margin.reindex(full)
+    out["margin"] = grouped["margin"].sum(min_count=1).reindex(full)
     out["returning_customers"] = out["active_customers"] - out["new_customers"]
-    out.index = out.index.astype(str)
+    out.index = pd.Index([f"{1970 + m // 12}-{m % 12 + 1:02d}" for m in full])
     return out.rename_axis("month").reset_index()[cols]
 
 
@@ -134,40 +156,49 @@ def period_orders(orders: pd.DataFrame, pids: np.ndarray, index: pd.Index) -> pd
     """
     buying = ~orders["is_return"].to_numpy(dtype=bool)
     frame = pd.DataFrame({"pid": pids, "revenue": orders["revenue"].to_numpy(), "margin": orders["margin"].to_numpy(),
-                          "counted": buying, "customer": orders["customer_id"].cat.codes.to_numpy()})
+                          "counted": buying})
     grouped = frame.groupby("pid")
     out = pd.DataFrame({"revenue": grouped["revenue"].sum(), "margin": grouped["margin"].sum(min_count=1),
                         "orders": grouped["counted"].sum()}).reindex(index)
     out["revenue"] = out["revenue"].fillna(0.0)
     out["orders"] = out["orders"].fillna(0).astype("int64")
-    pairs = frame.loc[buying, ["pid", "customer"]].drop_duplicates()
-    out["active_customers"] = _count(pairs["pid"], index)
-    first_pid = pairs.groupby("customer")["pid"].min()
-    out["new_customers"] = _count(first_pid, index)
+    active, first, retained, second = _customer_periods(orders["customer_id"].cat.codes.to_numpy()[buying],
+                                                        np.asarray(pids, dtype=np.int64)[buying])
+    out["active_customers"] = _count(active, index)
+    out["new_customers"] = _count(first, index)
     out["returning_customers"] = out["active_customers"] - out["new_customers"]
     out["aov"] = (out["revenue"] / out["orders"]).where(out["orders"] > 0)
-    kept = pairs.assign(pid=pairs["pid"] + 1).merge(pairs, on=["pid", "customer"])["pid"]
-    out["retained_customers"] = _count(kept, index)
+    out["retained_customers"] = _count(retained, index)
     previous_active = out["active_customers"].reindex(index - 1).to_numpy(dtype=float)
     out["retention"] = out["retained_customers"] / np.where(previous_active > 0, previous_active, np.nan)
-    out["customers_to_date"] = _count(first_pid, index, cumulative=True)
-    second = _second_order_pid(frame.loc[buying, ["pid", "customer"]])
+    out["customers_to_date"] = _count(first, index, cumulative=True)
     out["repeat_customers_to_date"] = _count(second, index, cumulative=True)
     out["repeat_purchase_rate"] = out["repeat_customers_to_date"] / out["customers_to_date"].where(
         out["customers_to_date"] > 0)
     return out
 
 
-def _count(pids: pd.Series, index: pd.Index, cumulative: bool = False) -> pd.Series:
+def _customer_periods(customer: np.ndarray, pid: np.ndarray) -> tuple[np.ndarray, ...]:
+    """From the customer code and period index of each counted order, the period of: each (customer, period)
+    with an order; each customer's first order; each customer active in the period and in the one before;
+    each customer's second order (customers with one order are absent)."""
+    if not len(pid):
+        return (pid,) * 4
+    low = int(pid.min())
+    span = int(pid.max()) - low + 2  # one spare period per customer: key + 1 never reaches the next customer
+    keys = np.sort(customer * span + (pid - low))  # by customer, then period
+    starts = np.flatnonzero(np.r_[True, keys[1:] // span != keys[:-1] // span])
+    ends = np.r_[starts[1:], len(keys)]
+    second = starts[starts + 1 < ends] + 1
+    pairs = distinct(keys)
+    retained = pairs[np.isin(pairs - 1, pairs)]
+    return (pairs % span + low, keys[starts] % span + low, retained % span + low, keys[second] % span + low)
+
+
+def _count(pids: np.ndarray, index: pd.Index, cumulative: bool = False) -> pd.Series:
     """How many entries fall in each period of ``index`` (or, cumulative, in it or any earlier period)."""
-    if cumulative:
-        sorted_pids = np.sort(pids.to_numpy())
-        return pd.Series(np.searchsorted(sorted_pids, index.to_numpy(), side="right"), index=index).astype("int64")
-    return pids.value_counts().reindex(index).fillna(0).astype("int64")
-
-
-def _second_order_pid(buying: pd.DataFrame) -> pd.Series:
-    """Period index of each customer's second counted order (customers with one order are absent)."""
-    ordered = buying.sort_values(["customer", "pid"], kind="stable")
-    nth = ordered.groupby("customer").cumcount().to_numpy()
-    return ordered.loc[nth == 1, "pid"]
+    ordered, wanted = np.sort(pids), index.to_numpy()
+    counts = np.searchsorted(ordered, wanted, side="right")
+    if not cumulative:
+        counts = counts - np.searchsorted(ordered, wanted, side="left")
+    return pd.Series(counts, index=index).astype("int64")

@@ -9,7 +9,9 @@ later records are added. Everything here runs on numpy arrays: it is called once
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -18,7 +20,7 @@ from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.metrics import funnel
 from sitegen.metrics.periods import days_between
-from sitegen.metrics.grouped import UNASSIGNED, factorize
+from sitegen.metrics.grouped import UNASSIGNED, factorize, locate, nan_as_zero
 
 STATUSES = ("open", "won", "lost")  # status codes 0, 1, 2
 STATUS_DTYPE = pd.CategoricalDtype(pd.Index(STATUSES, dtype=object))
@@ -26,6 +28,7 @@ OPTIONAL = {"customer_id": None, "owner": None, "amount": np.nan, "close_date": 
             "last_activity_date": pd.NaT, "lost_at_stage": None, "next_step_date": pd.NaT, "product": None,
             "lead_source": None, "lost_reason": None, "probability": np.nan, "grade": None}
 NAT = np.datetime64("NaT", "ns")
+DAY_NS = 86_400 * 10 ** 9  # nanoseconds in a day
 
 
 def stage_index(config: Config) -> dict[str, int]:
@@ -45,13 +48,27 @@ class Timeline:
     def build(cls, pos: np.ndarray, date: np.ndarray, n: int,
               tiebreak: np.ndarray | None = None) -> tuple["Timeline", np.ndarray]:
         """The timeline of ``n`` deals and the order that sorted the events (deal, date, tiebreak)."""
-        order = np.lexsort((date, pos) if tiebreak is None else (tiebreak, date, pos))
+        order = _event_order(pos, date, tiebreak)
         pos, date = pos[order], date[order]
         return cls(pos, date, np.searchsorted(pos, np.arange(n + 1))), order
 
-    def latest(self, when: pd.Timestamp) -> np.ndarray:
-        """Index of each deal's latest event dated up to ``when``; -1 when it has none."""
-        counts = np.bincount(self.pos[self.date <= np.datetime64(when)], minlength=len(self.start) - 1)
+    def counts_upto(self, ends: list[pd.Timestamp]) -> np.ndarray:
+        """How many events of each deal are dated up to each of the sorted dates ``ends``: shape (ends, deals).
+
+        One pass over the events for all dates: each event is counted at the first end on or after
+        it, then the counts are summed up along the ends.
+        """
+        n = len(self.start) - 1
+        slot = np.searchsorted(np.array(ends, dtype="datetime64[ns]"), self.date)
+        inside = slot < len(ends)
+        counts = np.bincount(slot[inside] * n + self.pos[inside], minlength=len(ends) * n).reshape(len(ends), n)
+        for i in range(1, len(ends)):  # running total row by row (np.cumsum along axis 0 is many times slower)
+            counts[i] += counts[i - 1]
+        return counts
+
+    def latest(self, counts: np.ndarray) -> np.ndarray:
+        """Index of each deal's latest event given its events up to some date (a row of :meth:`counts_upto`);
+        -1 when it has none."""
         return np.where(counts > 0, self.start[:-1] + counts - 1, -1)
 
     def date_of(self, index: np.ndarray) -> np.ndarray:
@@ -61,14 +78,31 @@ class Timeline:
         return np.where(index >= 0, self.date[np.maximum(index, 0)], NAT)
 
 
+def _event_order(pos: np.ndarray, date: np.ndarray, tiebreak: np.ndarray | None) -> np.ndarray:
+    """Stable order of events by deal, date and tiebreak (non-negative integers but the date).
+
+    Dates read from CSV files are whole days: then the keys combine into one integer and a single
+    sort does it, several times faster than ``np.lexsort``, which remains for dates with times.
+    """
+    day, time_of_day = np.divmod(date.view(np.int64), DAY_NS)
+    keys = [pos, day - day.min() if len(day) else day] + ([tiebreak] if tiebreak is not None else [])
+    sizes = [int(k.max()) + 1 if len(k) else 1 for k in keys]
+    if time_of_day.any() or np.isnat(date).any() or math.prod(sizes) >= 2 ** 62:
+        return np.lexsort((date, pos) if tiebreak is None else (tiebreak, date, pos))
+    combined = np.zeros(len(pos), dtype=np.int64)
+    for key, size in zip(keys, sizes):
+        combined = combined * size + key
+    return np.argsort(combined, kind="stable")
+
+
 @dataclass(frozen=True)
 class DealBase:
     """The date-independent facts of every deal (frame and arrays) plus its history and activity timelines."""
 
     deals: pd.DataFrame            # one row per deal, sorted by opportunity_id; owner attributed, region added
     status: np.ndarray             # recorded status code (0 open, 1 won, 2 lost)
-    stage: np.ndarray              # recorded open stage index (NaN when closed)
-    lost_at: np.ndarray            # lost_at_stage index (NaN when unknown)
+    recorded: np.ndarray           # stage index the record implies: open stage, last if won, lost_stage if lost
+    lost_stage: np.ndarray         # lost_at_stage index (the first stage when unknown)
     created: np.ndarray            # datetime64[ns]
     close: np.ndarray              # datetime64[ns]
     amount: np.ndarray
@@ -77,11 +111,17 @@ class DealBase:
     history_code: np.ndarray       # per entry: stage index, n = won, n + 1 = lost
     history_reach: np.ndarray      # furthest open stage reached up to and including each entry
     activity: Timeline             # activity days per deal
+    planned: np.ndarray            # latest next_action_date planned in the deal's activities (datetime64[ns])
     present: frozenset[str] = frozenset()  # optional pipeline columns the input has
 
 
-def deal_base(dataset: Dataset, config: Config, deal_activity: pd.DataFrame) -> DealBase:
-    """Deals with canonical columns, attributed owner, customer region, stage codes and timelines."""
+def deal_base(dataset: Dataset, config: Config, deal_activity: pd.DataFrame,
+              planned: pd.Series | None = None) -> DealBase:
+    """Deals with canonical columns, attributed owner, customer region, stage codes and timelines.
+
+    ``deal_activity`` and ``planned`` are :func:`activity.deal_activity`'s activity days and latest planned
+    next action per deal.
+    """
     raw = dataset.get("pipeline")
     deals = raw[raw["stage"].notna()].copy() if raw is not None else pd.DataFrame({
         "opportunity_id": pd.Series(dtype=object), "stage": pd.Series(dtype=object),
@@ -96,26 +136,45 @@ def deal_base(dataset: Dataset, config: Config, deal_activity: pd.DataFrame) -> 
     master = dataset.get("customers")
     info = master.drop_duplicates("customer_id").set_index("customer_id") if master is not None else None
     owner = deals["owner"].astype(object)
+    customer = info.index.get_indexer(deals["customer_id"]) if info is not None else None  # row in info, or -1
     if info is not None and "owner" in info:
-        owner = owner.where(owner.notna(), deals["customer_id"].map(info["owner"]))
+        owner = owner.where(owner.notna(), _take(info["owner"], customer, deals.index))
     deals["owner"] = owner.where(owner.notna(), UNASSIGNED)
-    deals["region"] = deals["customer_id"].map(info["region"]) if info is not None and "region" in info else None
+    deals["region"] = _take(info["region"], customer, deals.index) if info is not None and "region" in info else None
     idx = stage_index(config)
     ids = pd.Index(deals["opportunity_id"])
     history, code, reach = _history(dataset.get("stage_history"), ids, config)
-    pos = ids.get_indexer(deal_activity["opportunity_id"])
+    visited = deal_activity["opportunity_id"].astype("category")  # each deal id looked up once, not per day
+    found = ids.get_indexer(visited.cat.categories)
+    pos = np.append(found, -1)[visited.cat.codes.to_numpy()]
     keep = pos >= 0
     activity, _ = Timeline.build(pos[keep], deal_activity["date"].to_numpy(dtype="datetime64[ns]")[keep], len(ids))
-    status = deals["status"].map({s: i for i, s in enumerate(STATUSES)}).to_numpy(dtype=float)
+    latest_plan = np.full(len(ids), NAT)
+    if planned is not None:  # indexed by the same deal ids as the activity days: aligning costs no lookup
+        plan = planned.reindex(visited.cat.categories).to_numpy(dtype="datetime64[ns]")
+        latest_plan[found[found >= 0]] = plan[found >= 0]
+    status = _mapped(deals["status"], {s: i for i, s in enumerate(STATUSES)})
+    lost_stage = _mapped(deals["lost_at_stage"], idx).astype(np.int64)
+    stage = _mapped(deals["stage"], idx)
     return DealBase(
-        deals=deals, status=np.nan_to_num(status).astype(np.int8),
-        stage=deals["stage"].map(idx).to_numpy(dtype=float),
-        lost_at=deals["lost_at_stage"].map(idx).to_numpy(dtype=float),
+        deals=deals, status=status.astype(np.int8), lost_stage=lost_stage,
+        recorded=np.where(status == 0, stage, np.where(status == 1, len(idx) - 1, lost_stage)).astype(np.int64),
         created=deals["created_date"].to_numpy(dtype="datetime64[ns]"),
         close=deals["close_date"].to_numpy(dtype="datetime64[ns]"), amount=deals["amount"].to_numpy(dtype=float),
         own_activity=deals["last_activity_date"].to_numpy(dtype="datetime64[ns]"),
-        history=history, history_code=code, history_reach=reach, activity=activity,
+        history=history, history_code=code, history_reach=reach, activity=activity, planned=latest_plan,
         present=present | ({"region"} if info is not None and "region" in info else frozenset()))
+
+
+def _mapped(values: pd.Series, codes: dict[str, int]) -> np.ndarray:
+    """The code of each value as a float (0 when it has none), mapping each distinct value once."""
+    rows, distinct = factorize(values)
+    return np.array([codes.get(v, 0) for v in distinct] + [0], dtype=float)[rows]  # -1 (missing) picks the last 0
+
+
+def _take(values: pd.Series, rows: np.ndarray, index: pd.Index) -> pd.Series:
+    """``values`` at positions ``rows`` (-1: missing), typed like ``Series.map`` would type them."""
+    return pd.Series(np.append(values.to_numpy(dtype=object), np.nan)[rows], index=index)  # -1 picks the NaN
 
 
 def _history(history: pd.DataFrame | None, ids: pd.Index, config: Config):
@@ -126,7 +185,7 @@ def _history(history: pd.DataFrame | None, ids: pd.Index, config: Config):
     codes, labels = factorize(history["stage"])
     lookup = {**stage_index(config), "won": n_stages, "lost": n_stages + 1}
     code = np.array([lookup.get(label, -1) for label in labels] + [-1], dtype=np.int64)[codes]
-    pos = ids.get_indexer(history["opportunity_id"])
+    pos = locate(ids, history["opportunity_id"])  # a deal's entries usually follow each other
     keep = (pos >= 0) & (code >= 0) & history["entered_date"].notna().to_numpy()
     code = code[keep]
     timeline, order = Timeline.build(pos[keep], history["entered_date"].to_numpy(dtype="datetime64[ns]")[keep],
@@ -137,8 +196,10 @@ def _history(history: pd.DataFrame | None, ids: pd.Index, config: Config):
     return timeline, code, reach
 
 
-def state_at(base: DealBase, when: pd.Timestamp, n_stages: int, current: bool) -> dict[str, np.ndarray]:
-    """Each deal's state at ``when`` (arrays over all base rows): exists, status, stage, closed_on, reached.
+def state_at(base: DealBase, when: pd.Timestamp, n_stages: int, current: bool, rows: np.ndarray,
+             entry: np.ndarray | None) -> dict[str, np.ndarray]:
+    """The state at ``when`` of the deals at positions ``rows`` (arrays over them): exists, status, stage,
+    closed_on, reached. ``entry``: each deal's latest stage-history entry up to ``when`` (:meth:`Timeline.latest`).
 
     A deal counts as closed at T when its recorded outcome has a close_date up to T, or its stage
     history's latest entry up to T is won/lost (so a re-opened deal shows as lost before it was
@@ -147,62 +208,72 @@ def state_at(base: DealBase, when: pd.Timestamp, n_stages: int, current: bool) -
     without history: the last stage if won, the stage it was lost at if lost).
     """
     t = np.datetime64(when)
-    n = len(base.status)
+    n = len(rows)
     if base.history is not None:
-        last = base.history.latest(when)
+        last = entry[rows]
         has = last >= 0
         h_code = np.where(has, base.history_code[np.maximum(last, 0)], -1) if n else last
         h_reach = np.where(has, base.history_reach[np.maximum(last, 0)], -1) if n else last
         h_date = base.history.date_of(last)
     else:
         h_code, h_reach, h_date = np.full(n, -1), np.full(n, -1), np.full(n, NAT)
-    closed_now = base.status > 0
-    a = closed_now & (base.close <= t)
+    recorded_status, close, created = base.status[rows], base.close[rows], base.created[rows]
+    closed_now = recorded_status > 0
+    a = closed_now & (close <= t)
     b = ~a & (h_code >= n_stages)
-    c = ~a & ~b & closed_now & np.isnat(base.close) & (h_code < 0)
-    status = np.where(a | c, base.status, np.where(b, h_code - n_stages + 1, 0)).astype(np.int8)
-    exists = (base.created <= t) | (np.isnat(base.created) & (a | b | (h_code >= 0) | current))
-    lost_rule = np.nan_to_num(base.lost_at, nan=0.0).astype(np.int64)
-    recorded = np.where(base.status == 0, np.nan_to_num(base.stage, nan=0.0),
-                        np.where(base.status == 1, n_stages - 1, lost_rule)).astype(np.int64)
-    open_stage = np.where((h_code >= 0) & (h_code < n_stages), h_code, recorded)
-    reached = np.where(status == 2, lost_rule, open_stage)
+    c = ~a & ~b & closed_now & np.isnat(close) & (h_code < 0)
+    status = np.where(a | c, recorded_status, np.where(b, h_code - n_stages + 1, 0)).astype(np.int8)
+    exists = (created <= t) | (np.isnat(created) & (a | b | (h_code >= 0) | current))
+    open_stage = np.where((h_code >= 0) & (h_code < n_stages), h_code, base.recorded[rows])
+    reached = np.where(status == 2, base.lost_stage[rows], open_stage)
     reached = np.where(status == 1, n_stages - 1, np.maximum(reached, h_reach))
     return {"exists": exists, "status": status, "stage": np.where(status == 0, open_stage, n_stages - 1 + status),
-            "closed_on": np.where(a, base.close, np.where(b, h_date, NAT)), "reached": reached}
+            "closed_on": np.where(a, close, np.where(b, h_date, NAT)), "reached": reached}
 
 
-def last_activity(base: DealBase, when: pd.Timestamp) -> np.ndarray:
-    """Latest activity up to ``when`` per deal: its activities and its own last_activity_date."""
-    own = np.where(base.own_activity <= np.datetime64(when), base.own_activity, NAT)
-    return np.fmax(own, base.activity.date_of(base.activity.latest(when)))
+def snapshots(base: DealBase, ends: list[pd.Timestamp], config: Config,
+              current: bool) -> Iterator[dict[str, np.ndarray]]:
+    """:func:`snapshot` at each of the sorted dates ``ends``, scanning the history and activity timelines once."""
+    entries = base.history.counts_upto(ends) if base.history is not None else None
+    visits = base.activity.counts_upto(ends)
+    for i, when in enumerate(ends):
+        entry = base.history.latest(entries[i]) if entries is not None else None
+        yield _snapshot(base, when, config, current, entry, base.activity.latest(visits[i]))
 
 
 def snapshot(base: DealBase, when: pd.Timestamp, config: Config, current: bool) -> dict[str, np.ndarray]:
-    """The columns of :func:`deals_at` as numpy arrays (status and stage as codes), without a frame."""
+    """The columns of :func:`deals_at` but age_days as numpy arrays (status and stage as codes), without a frame."""
+    return next(snapshots(base, [when], config, current))
+
+
+def _snapshot(base: DealBase, when: pd.Timestamp, config: Config, current: bool, entry: np.ndarray | None,
+              visit: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`snapshot` given each deal's latest history entry and activity day up to ``when`` (indexes into
+    the timelines)."""
     n_stages = len(config.stages)
-    state = state_at(base, when, n_stages, current)
-    rows = np.flatnonzero(state["exists"])
-    status, stage, closed_on = state["status"][rows], state["stage"][rows], state["closed_on"][rows]
-    reached = state["reached"][rows]
+    t = np.datetime64(when)
+    candidates = np.flatnonzero((base.created <= t) | np.isnat(base.created))  # deals created later do not exist
+    state = state_at(base, when, n_stages, current, candidates, entry)
+    exists = state["exists"]
+    rows = candidates[exists]
+    status, stage, closed_on = state["status"][exists], state["stage"][exists], state["closed_on"][exists]
+    reached = state["reached"][exists]
     start = when - pd.Timedelta(days=config.rules.window_days - 1)
-    p = funnel.probability_table(status, closed_on, reached, start, when, config)["probability"].to_numpy()
+    p = funnel.probabilities(status, closed_on, reached, start, when, config)
     is_open = status == 0
     probability = np.where(is_open, p[np.minimum(stage, n_stages - 1)], np.where(status == 1, 1.0, 0.0))
-    amount, created, close = base.amount[rows], base.created[rows], base.close[rows]
-    latest = last_activity(base, when)[rows]
-    t = np.datetime64(when)
+    amount, created, close, own = base.amount[rows], base.created[rows], base.close[rows], base.own_activity[rows]
+    latest = np.fmax(np.where(own <= t, own, NAT), base.activity.date_of(visit[rows]))  # activities, own date
     since = days_between(t, latest)
     age = days_between(t, created)
     after = config.rules.stale_after_days
     return {
         "pos": rows, "status": status, "stage": stage, "closed_on": closed_on, "reached": reached, "amount": amount,
         "created_date": created, "close_date": close, "probability": probability,
-        "weighted_amount": np.where(is_open, np.nan_to_num(amount) * probability, 0.0),
+        "weighted_amount": np.where(is_open, nan_as_zero(amount) * probability, 0.0),
         "last_activity": latest, "days_since_activity": since,
         "stale": is_open & ((since > after) | (np.isnat(latest) & ~(age <= after))),
         "overdue": is_open & (close < t),
-        "age_days": np.where(is_open, age, days_between(closed_on, created)),
     }
 
 
@@ -221,6 +292,9 @@ def deals_at(base: DealBase, when: pd.Timestamp, config: Config, *, current: boo
     only then do deals without any date (no created date, close date or history) exist.
     """
     columns = snapshot(base, when, config, current)
+    is_open = columns["status"] == 0
+    columns["age_days"] = np.where(is_open, days_between(np.datetime64(when), columns["created_date"]),
+                                   days_between(columns["closed_on"], columns["created_date"]))
     stages = pd.CategoricalDtype(pd.Index([*config.stage_keys, "won", "lost"], dtype=object))
     out = pd.DataFrame({**columns, "status": status_column(columns["status"]),
                         "stage": pd.Categorical.from_codes(columns["stage"], dtype=stages)})

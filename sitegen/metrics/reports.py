@@ -43,8 +43,8 @@ class PeriodInputs:
     revenue_targets: pd.DataFrame     # targets.period_rows of revenue_target
     new_customer_targets: pd.DataFrame  # targets.period_rows of new_customers_target
     costs: pd.DataFrame               # channel cost rows (channels.cost_rows)
-    region: pd.Series | None          # customer_id -> region
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # canonical labels per dimension
+    order_keys: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # breakdowns.order_keys
     order_channels: frozenset[str] = frozenset()
     deal_keys: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # breakdowns.deal_keys
     has_orders: bool = True
@@ -122,7 +122,7 @@ def _order_side(inputs: PeriodInputs, kind: str, chosen: list[cal.Period], fy: i
         figures[col] = figures[col].fillna(0).astype("int64")
     figures.index = figures.index.map(labels).rename("period")
     wanted = np.isin(pids, list(labels))
-    parts = [bd.order_rows(orders, pids, inputs.region, inputs.labels, wanted)]
+    parts = [bd.order_rows(orders, pids, inputs.order_keys, wanted)]
     products = inputs.reduced.product_months
     product_pids = cal.period_ids(products["month_id"].to_numpy(), kind, fy)
     parts.append(bd.product_rows(products, product_pids, inputs.labels.get("product"),
@@ -179,13 +179,16 @@ def jsonable(value: Any) -> Any:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts (dates as ISO strings, missing values as None)."""
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
-    out = out.astype(object)
-    return out.where(out.notna(), None).to_dict("records")
+    """Rows as JSON-ready dicts (dates as ISO strings, missing values as None), built column by column."""
+    columns = []
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.strftime("%Y-%m-%d")
+        values = values.astype(object)
+        columns.append(values.where(values.notna(), None).tolist())
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def build_reports(figures: pd.DataFrame, breakdown: pd.DataFrame, funnels: pd.DataFrame) -> dict[str, dict[str, Any]]:

@@ -15,7 +15,7 @@ from sitegen.config import Config
 from sitegen.metrics import outcomes
 from sitegen.metrics.grouped import Groups
 from sitegen.metrics import periods as cal
-from sitegen.metrics.pipeline import DealBase, snapshot, status_column
+from sitegen.metrics.pipeline import DealBase, snapshots, status_column
 
 PERIOD_COLUMNS = ("deals_created", "won_deals", "lost_deals", "won_amount", "lost_amount", "win_rate",
                   "win_rate_value", "avg_deal_size", "sales_cycle_days_median", "sales_cycle_days_mean",
@@ -35,8 +35,9 @@ def stacked(base: DealBase, periods: list[cal.Period], as_of: pd.Timestamp,
         ends.setdefault(min(p.end, as_of), []).append(i)
     parts: dict[str, dict[str, list]] = {name: {c: [] for c in (*cols, "period")}
                                          for name, cols in (("closed", CLOSED), ("open", OPEN), ("created", CREATED))}
-    for end, group in sorted(ends.items()):
-        deals = snapshot(base, end, config, current=False)
+    dates = sorted(ends)
+    for end, deals in zip(dates, snapshots(base, dates, config, current=False)):
+        group = ends[end]
         status = deals["status"]
         for i in group:
             start = np.datetime64(periods[i].start)

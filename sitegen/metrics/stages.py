@@ -27,20 +27,20 @@ def time_in_stage(base: DealBase, start: pd.Timestamp, end: pd.Timestamp, config
     exit_day = h.date[1:][same]
     days = (exit_day - h.date[:-1][same]).astype("timedelta64[D]").astype(float)
     keep = (code < len(keys)) & (exit_day >= np.datetime64(start)) & (exit_day <= np.datetime64(end))
-    frame = pd.DataFrame({"stage": np.array(keys, dtype=object)[code[keep]], "days": days[keep]})
-    grouped = frame.groupby("stage")["days"]
-    stats = pd.DataFrame({"transitions": grouped.size(), "median_days": grouped.median(), "mean_days": grouped.mean()})
-    out = out.join(stats, on="stage")
-    limit = frame["stage"].map(dict(zip(keys, out["max_days"])))
-    over = (frame["days"] > limit).groupby(frame["stage"]).mean()
-    out["over_max_share"] = out["stage"].map(over)
+    code, days = code[keep], pd.Series(days[keep])
+    grouped = days.groupby(code)
+    over = (days > out["max_days"].to_numpy(dtype=float)[code]).groupby(code).mean()
+    stats = pd.DataFrame({"transitions": grouped.size(), "median_days": grouped.median(), "mean_days": grouped.mean(),
+                          "over_max_share": over}).reindex(range(len(keys)))
+    out = pd.concat([out, stats.set_axis(out.index)], axis=1)
     out["transitions"] = out["transitions"].fillna(0).astype("int64")
     return out
 
 
 def skipped_stages(base: DealBase, deals: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
                    config: Config) -> tuple[pd.DataFrame, float | None]:
-    """Per stage, how many deals created in [start, end] with stage history entered it or skipped it.
+    """Per stage, how many deals created in [start, end] with stage history entered it or skipped it
+    (``deals``: a snapshot of the base, with each deal's row in it as ``pos``).
 
     A deal skipped stage s when its history never entered s although it reached a later stage
     (a won deal reached every stage). Returns (stage, entered, skipped, deals) and the share of
@@ -53,7 +53,7 @@ def skipped_stages(base: DealBase, deals: pd.DataFrame, start: pd.Timestamp, end
     if h is None or len(base.history_code) == 0:
         return empty, None
     cohort = deals[deals["created_date"].between(start, end)]
-    pos = pd.Index(base.deals["opportunity_id"]).get_indexer(cohort["opportunity_id"])
+    pos = cohort["pos"].to_numpy()
     entered = np.zeros((len(base.deals), n), dtype=bool)
     dated = (h.date <= np.datetime64(end)) & (base.history_code < n)
     entered[h.pos[dated], base.history_code[dated]] = True

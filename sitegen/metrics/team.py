@@ -16,9 +16,10 @@ from sitegen.metrics.grouped import UNASSIGNED, Groups, codes
 
 
 def orders_by(orders: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    """Revenue, margin, orders, active and new customers per group of ``key`` (one value per order)."""
+    """Revenue, margin, orders, active and new customers per group of ``key`` (one value per order; a categorical
+    groups on its codes)."""
     counted = ~orders["is_return"].to_numpy(dtype=bool)
-    frame = pd.DataFrame({"key": key.to_numpy(), "revenue": orders["revenue"].to_numpy(),
+    frame = pd.DataFrame({"key": key.reset_index(drop=True), "revenue": orders["revenue"].to_numpy(),
                           "margin": orders["margin"].to_numpy(), "orders": counted,
                           "new": orders["first_order"].to_numpy(dtype=bool),
                           "customer": orders["customer_id"].cat.codes.to_numpy()})
@@ -27,7 +28,7 @@ def orders_by(orders: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
                         "orders": g["orders"].sum().astype("int64"), "new_customers": g["new"].sum().astype("int64")})
     buyers = frame.loc[counted, ["key", "customer"]].drop_duplicates()
     out["active_customers"] = buyers.groupby("key", observed=True).size().reindex(out.index).fillna(0).astype("int64")
-    return out
+    return out.set_axis(pd.Index(out.index.to_numpy()))  # the keys, typed as a group-by on text types them
 
 
 def follow_up_compliance(deals: pd.DataFrame, stale_after_days: int) -> pd.Series:
@@ -54,9 +55,10 @@ def scorecard(orders: pd.DataFrame, deals: pd.DataFrame, customers: pd.DataFrame
     for the current quarter.
     """
     window = orders[orders["order_date"].between(window_start, as_of)]
-    parts = [orders_by(window, window["owner"].astype(object))]
+    parts = [orders_by(window, window["owner"])]
     year = orders[orders["order_date"].between(ytd_start, as_of)]
-    parts.append(year.groupby(year["owner"].astype(object))["revenue"].sum().rename("revenue_ytd").to_frame())
+    year_revenue = year.groupby(year["owner"], observed=True)["revenue"].sum()
+    parts.append(year_revenue.set_axis(pd.Index(year_revenue.index.to_numpy())).rename("revenue_ytd").to_frame())
     closed = closed_between(deals, window_start, as_of)
     parts.append(_by_owner(outcomes.closed_by, closed))
     parts.append(_by_owner(outcomes.open_by, deals))
