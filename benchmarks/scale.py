@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import AS_OF, demo_data, timed  # noqa: E402
-from run import STATS, TIMING  # noqa: E402
+from common import demo_data  # noqa: E402
+from run import build  # noqa: E402
 
 
 def lines(path: Path) -> int:
@@ -35,17 +35,10 @@ def measure(customers: int, jobs: int | None) -> dict[str, float]:
     site = source.parent / f"scale-{customers}"
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(source / "data", site / "data")
-    args = [sys.executable, "-m", "sitegen", "build", "--as-of", AS_OF, "--verbose"]
-    if jobs:
-        args += ["--jobs", str(jobs)]
-    run = timed(args, site)
-    if run.code != 0:
-        raise SystemExit(f"build of {customers} customers failed ({run.code}):\n{run.output[-3000:]}")
-    stats = STATS.search(run.output)
+    run, stats, steps = build(site, jobs)
     figures = {"customers": customers, "order_lines": lines(site / "data" / "orders.csv"),
-               "pages": int(stats.group(1)) if stats else 0, "mib": folder_bytes(site / "output") / 2**20,
-               "seconds": run.seconds, "peak_mib": run.peak_mib,
-               "steps": ", ".join(f"{step} {sec} s" for step, sec in TIMING.findall(run.output))}
+               "pages": stats[0] if stats else 0, "mib": folder_bytes(site / "output") / 2**20,
+               "seconds": run.seconds, "peak_mib": run.peak_mib, "steps": steps}
     shutil.rmtree(site, ignore_errors=True)
     return figures
 
