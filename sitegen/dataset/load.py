@@ -11,6 +11,7 @@ per distinct value, so a million order lines with fifty thousand customer ids ho
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,20 +35,22 @@ MAX_CELL = 10_000  # longer text cells are cut (a 1 MB note would bloat every pa
 @dataclass(frozen=True)
 class Labels:
     """A text column as the loader built it: ``values.take(codes)`` is the column, ``values`` its distinct
-    cells (None for an empty one; the last entry is the None of missing cells) and ``text`` the same as
-    arrow strings (null for None). Checks between tables (orphan ids) compare the few distinct values, in
-    arrow, instead of hashing a million Python strings again."""
+    cells (None for an empty one; the last entry is the None of missing cells). Checks between tables
+    (orphan ids) compare the few distinct values, in arrow, instead of hashing a million Python strings."""
 
     codes: np.ndarray
     values: np.ndarray
-    text: pa.Array
 
     @classmethod
     def of(cls, column: pd.Series) -> Labels:
         """Labels for any column of strings (and None)."""
         codes, uniques = pd.factorize(column.to_numpy(dtype=object))
-        values = np.append(np.asarray(uniques, dtype=object), None)
-        return cls(np.where(codes < 0, len(uniques), codes), values, pa.array(values, type=pa.large_string()))
+        return cls(np.where(codes < 0, len(uniques), codes), np.append(np.asarray(uniques, dtype=object), None))
+
+    @functools.cached_property
+    def text(self) -> pa.Array:
+        """``values`` as arrow strings, None as null."""
+        return pa.array(self.values, type=pa.large_string())
 
     def rows(self, value_mask: np.ndarray) -> np.ndarray:
         """The rows whose value is one of those selected by ``value_mask`` (a mask over ``values``)."""
@@ -209,11 +212,7 @@ def _text_column(cells: pa.ChunkedArray, column: str, display: str, lines: np.nd
         words[long] = np.array([word[:MAX_CELL] + "…" for word in words[long]], dtype=object)
         log.add_rows(display, lines[long[codes]], column, f"cell longer than {MAX_CELL:,} characters; cut",
                      "shorten it in the source", "warning")
-        text = pa.array(words, type=pa.large_string())
-    else:
-        text = pa.concat_arrays([pc.if_else(pa.array(lengths == 0), None, pc.cast(trimmed, pa.large_string())),
-                                 pa.nulls(1, pa.large_string())])
-    return pd.Series(words.take(codes), dtype=object, copy=False), Labels(codes, words, text)
+    return pd.Series(words.take(codes), dtype=object, copy=False), Labels(codes, words)
 
 
 def _report_rows(mask: np.ndarray, cells: pa.ChunkedArray, lines: np.ndarray, display: str, column: str,

@@ -143,9 +143,9 @@ def _read_with_arrow(data: bytes, start: int = 0) -> RawTable | None:
     # left open; with quotes, the sentinel row finds an unclosed one.
     quoted = data.find(b'"', start, end) >= 0
     if quoted:
-        body = pa.py_buffer(b"".join((memoryview(data)[start:end], b"\n", _SENTINEL.encode())))
+        body = pa.PythonFile(_Concatenated(memoryview(data)[start:end], b"\n" + _SENTINEL.encode()), mode="r")
     else:
-        body = pa.py_buffer(data).slice(start, end - start)
+        body = pa.BufferReader(pa.py_buffer(data).slice(start, end - start))
     names = [f"c{i}" for i in range(len(headers))]
     unusual: list[str] = []
     sentinel_rows: list[str] = []
@@ -156,7 +156,7 @@ def _read_with_arrow(data: bytes, start: int = 0) -> RawTable | None:
 
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(body),
+            body,
             read_options=pacsv.ReadOptions(column_names=names, use_threads=False),  # threads: slower, more memory
             parse_options=pacsv.ParseOptions(
                 delimiter=sep, quote_char='"', double_quote=True, escape_char=False, newlines_in_values=quoted,
@@ -172,6 +172,28 @@ def _read_with_arrow(data: bytes, start: int = 0) -> RawTable | None:
     if unusual or (quoted and not sentinel_rows) or table.num_rows == 0:
         return None
     return _drop_empty_rows(headers, [table.column(i).slice(1) for i in range(len(names))])  # row 0: header
+
+
+class _Concatenated(io.RawIOBase):
+    """A read-only stream of byte pieces one after the other, without copying them into one."""
+
+    def __init__(self, *pieces: bytes | memoryview) -> None:
+        super().__init__()
+        self._pieces = [memoryview(piece) for piece in pieces]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while self._pieces and not len(self._pieces[0]):
+            self._pieces.pop(0)
+        if not self._pieces:
+            return 0
+        piece = self._pieces[0]
+        size = min(len(buffer), len(piece))
+        buffer[:size] = piece[:size]
+        self._pieces[0] = piece[size:]
+        return size
 
 
 def _drop_empty_rows(headers: list[str], columns: list[pa.ChunkedArray]) -> RawTable:
