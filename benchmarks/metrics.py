@@ -1,12 +1,14 @@
 """Metrics benchmark: time and peak memory to compute every metric on the demo data.
 
-    python benchmarks/metrics.py [--data /tmp/demo50k] [--customers 50000] [--as-of 2026-06-30] [--repeat 3]
+    python benchmarks/metrics.py [--data /tmp/demo50k] [--customers 50000] [--seed 7] [--as-of 2026-06-30]
+                                 [--repeat 3] [--trace]
 
 The data folder is generated with ``sitegen demo-data`` when it does not exist. Loading the CSVs is
 timed separately (it belongs to the dataset stage); "metrics" is ``compute_metrics`` alone, the best
 of ``--repeat`` runs, wall clock and CPU. Peak memory: the process's maximum resident set (load and
 metrics together), and with ``--trace`` the tracemalloc peak of one extra metrics run (slower).
-Targets (issue 3, 2-core machine, 50,000 customers): metrics < 10 s and < 2 GiB.
+Where the time goes: ``python -m cProfile -s tottime benchmarks/metrics.py --repeat 1``.
+Targets (2-core machine, 50,000 customers): metrics < 10 s and < 2 GiB (issue 3), < 4 s (issue 9).
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from sitegen.metrics import compute_metrics
 MIB = 1024 * 1024
 
 
-def ensure_data(folder: Path, customers: int, as_of: str) -> None:
+def ensure_data(folder: Path, customers: int, seed: int, as_of: str) -> None:
     """Generate the demo data into ``folder`` unless it is there."""
     if not (folder / "orders.csv").exists():
         subprocess.run([sys.executable, "-m", "sitegen", "demo-data", "--out", str(folder), "--customers",
-                        str(customers), "--as-of", as_of], check=True)
+                        str(customers), "--seed", str(seed), "--as-of", as_of], check=True)
 
 
 def main() -> None:
@@ -40,11 +42,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("/tmp/demo50k"))
     parser.add_argument("--customers", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--as-of", default="2026-06-30")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--trace", action="store_true", help="also measure the tracemalloc peak of the metrics")
     args = parser.parse_args()
-    ensure_data(args.data, args.customers, args.as_of)
+    ensure_data(args.data, args.customers, args.seed, args.as_of)
     config = parse_config({"data": {"dir": str(args.data.resolve())}}, root=args.data.resolve())
     as_of = pd.Timestamp(args.as_of)
 

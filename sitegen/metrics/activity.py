@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sitegen.dataset import Dataset
-from sitegen.metrics.grouped import UNASSIGNED, Groups, distinct, factorize
+from sitegen.metrics.grouped import UNASSIGNED, Groups, distinct, factorize, inverse_order, occurring, text_column
 
 
 def deal_activity(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
@@ -17,8 +17,9 @@ def deal_activity(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, 
     if acts is None or "opportunity_id" not in acts:
         return (pd.DataFrame({"opportunity_id": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]")}),
                 pd.Series(dtype="datetime64[ns]"))
-    keep = ((acts["date"] <= as_of) & acts["opportunity_id"].notna()).to_numpy()
-    codes, uniques = factorize(acts["opportunity_id"].to_numpy()[keep])
+    deal, uniques = factorize(acts["opportunity_id"])  # -1: no deal
+    keep = (acts["date"].to_numpy(dtype="datetime64[ns]") <= np.datetime64(as_of)) & (deal >= 0)
+    codes, uniques = occurring(deal[keep], uniques)
     day = acts["date"].to_numpy(dtype="datetime64[D]")[keep].astype(np.int64)
     pairs = distinct(codes * 1_000_000 + day)
     visits = pd.DataFrame({
@@ -53,10 +54,11 @@ def activity_days(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, 
     (owner_codes, owners), (type_codes, types) = parts
     owner_order, type_order = np.argsort(owners, kind="stable"), np.argsort(types, kind="stable")
     first = int(day.min()) if len(day) else 0
-    cells = Groups({"owner": _rank(owner_order)[owner_codes], "type": _rank(type_order)[type_codes],
+    cells = Groups({"owner": inverse_order(owner_order)[owner_codes], "type": inverse_order(type_order)[type_codes],
                     "day": day - first})  # grouped on label ranks: the cells come sorted by owner, type, date
     keys = {name: cells.keys[name].to_numpy() for name in ("owner", "type", "day")}
-    out = pd.DataFrame({"owner": owners[owner_order][keys["owner"]], "type": types[type_order][keys["type"]],
+    out = pd.DataFrame({"owner": text_column(owners[owner_order], keys["owner"]),
+                        "type": text_column(types[type_order], keys["type"]),
                         "date": (keys["day"] + first).astype("datetime64[D]").astype("datetime64[ns]"),
                         "activities": cells.count().astype(np.int64)})
     last = pd.Series(dtype="datetime64[ns]")
@@ -68,10 +70,3 @@ def activity_days(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, 
         last = pd.Series(latest.astype("datetime64[D]").astype("datetime64[ns]"),
                          index=pd.Index(uniques.astype(str), dtype=object))  # like the customer ids: reindexed by them
     return out, last
-
-
-def _rank(order: np.ndarray) -> np.ndarray:
-    """Position of each item in the sorted order given by ``order`` (its inverse permutation)."""
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank

@@ -135,6 +135,28 @@ def run_starts(values: np.ndarray) -> np.ndarray | None:
     return starts if starts is not None and 2 * len(starts) <= len(values) else None
 
 
+def occurring(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (>= 0) renumbered over the values that occur in them, in the same order, and those values."""
+    occurs = np.bincount(codes, minlength=len(values)) > 0
+    return (np.cumsum(occurs) - 1)[codes], values[occurs]
+
+
+def inverse_order(order: np.ndarray) -> np.ndarray:
+    """Where each item lands in the sorted order ``order`` (an argsort): its rank."""
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def text_column(labels: np.ndarray, codes: np.ndarray) -> pd.Series:
+    """``labels[codes]`` typed as pandas types such an object array (its string type when it holds text),
+    converting each label used once rather than every row."""
+    if not len(codes):
+        return pd.Series(labels[codes])
+    used = np.bincount(codes, minlength=len(labels)) > 0
+    return pd.Series(pd.Series(labels[used]).array.take((np.cumsum(used) - 1)[codes]))
+
+
 def distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values of an integer array (``np.unique`` without options hashes, far slower here)."""
     ordered = np.sort(values)

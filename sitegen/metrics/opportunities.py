@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sitegen.config import Config
+from sitegen.metrics.grouped import text_column
 from sitegen.metrics.pipeline import NAT, DealBase, deals_at, stage_index
 
 GRADE_ORDER = ("low", "medium", "high")
@@ -15,7 +16,7 @@ def opportunities(base: DealBase, config: Config, as_of: pd.Timestamp) -> pd.Dat
     """:func:`pipeline.deals_at` as_of plus reached_stage, grade, next-action flags and days in stage (``pos``,
     each deal's row in the base, is for the metrics: ``Metrics.opportunities`` leaves it out)."""
     deals = deals_at(base, as_of, config, current=True)  # status and stage stay categoricals until the end
-    deals["reached_stage"] = np.array(config.stage_keys, dtype=object)[deals["reached"].to_numpy()] \
+    deals["reached_stage"] = text_column(np.array(config.stage_keys, dtype=object), deals["reached"].to_numpy()) \
         if len(deals) else pd.Series(dtype=object)
     flagged = deals["stale"] | deals["overdue"]
     deals["grade"] = grade(deals["probability"], flagged, deals["grade"], config).where(

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sitegen.metrics.grouped import distinct
+from sitegen.metrics.periods import month_ids
 
 PERIOD_COLUMNS = ("revenue", "margin", "orders", "aov", "active_customers", "new_customers", "returning_customers",
                   "retained_customers", "retention", "customers_to_date", "repeat_customers_to_date",
@@ -43,13 +44,15 @@ def _per_customer(orders: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     return np.bincount(customer.codes.to_numpy()[rows], minlength=len(customer.categories))
 
 
-def _first_months(orders: pd.DataFrame) -> np.ndarray:
-    """Month id of each buying customer's first counted order."""
+def _first_orders(orders: pd.DataFrame) -> np.ndarray:
+    """Each customer's first counted order date (datetime64[ns], NaT without one), by customer code."""
     counted_rows = ~orders["is_return"].to_numpy(dtype=bool)
     customer = orders["customer_id"].cat
-    first = np.full(len(customer.categories), np.iinfo(np.int64).max)
-    np.minimum.at(first, customer.codes.to_numpy()[counted_rows], orders["month_id"].to_numpy()[counted_rows])
-    return first[first < np.iinfo(np.int64).max]
+    none = np.iinfo(np.int64).max
+    first = np.full(len(customer.categories), none)
+    day = orders["order_date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    np.minimum.at(first, customer.codes.to_numpy()[counted_rows], day[counted_rows])
+    return np.where(first < none, first, np.datetime64("NaT", "ns").view(np.int64)).view("datetime64[ns]")
 
 
 def retention(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, prev_start: pd.Timestamp) -> float | None:
@@ -71,14 +74,11 @@ def order_kpis(orders: pd.DataFrame, window_start: pd.Timestamp, as_of: pd.Times
     if orders.empty:
         return dict.fromkeys(ORDER_KPIS)
     inside = orders["order_date"].between(window_start, as_of).to_numpy()
-    counted_rows = ~orders["is_return"].to_numpy(dtype=bool)
-    customer = orders["customer_id"].cat
-    first = np.full(len(customer.categories), np.iinfo(np.int64).max)  # first counted order (ns) per customer
-    day = orders["order_date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    np.minimum.at(first, customer.codes.to_numpy()[counted_rows], day[counted_rows])
-    revenue, count = float(orders["revenue"][inside].sum()), int((inside & counted_rows).sum())
-    active = int((_per_customer(orders, inside & counted_rows) > 0).sum())
-    new = int(((first >= pd.Timestamp(window_start).value) & (first <= pd.Timestamp(as_of).value)).sum())
+    buying = inside & ~orders["is_return"].to_numpy(dtype=bool)
+    first = _first_orders(orders)
+    revenue, count = float(orders["revenue"][inside].sum()), int(buying.sum())
+    active = int((_per_customer(orders, buying) > 0).sum())
+    new = int(((first >= np.datetime64(window_start)) & (first <= np.datetime64(as_of))).sum())
     return {
         "revenue_window": revenue,
         "margin_window": sum_or_none(orders["margin"][inside]),
@@ -113,7 +113,8 @@ def monthly(orders: pd.DataFrame) -> pd.DataFrame:
     customer = orders["customer_id"].cat.codes.to_numpy().astype(np.int64)
     active = distinct((month[buying] - full[0]) * (int(customer.max()) + 1) + customer[buying])
     out["active_customers"] = np.bincount(active // (int(customer.max()) + 1), minlength=len(full))
-    out["new_customers"] = np.bincount(_first_months(orders) - full[0], minlength=len(full))
+    first = month_ids(pd.Series(_first_orders(orders)))
+    out["new_customers"] = np.bincount(first[first >= 0] - full[0], minlength=len(full))
     out["aov"] = (out["revenue"] / out["orders"]).where(out["orders"] > 0)
     out["margin"] = grouped["margin"].sum(min_count=1).reindex(full)
     out["returning_customers"] = out["active_customers"] - out["new_customers"]
@@ -186,7 +187,7 @@ def _customer_periods(customer: np.ndarray, pid: np.ndarray) -> tuple[np.ndarray
         return (pid,) * 4
     low = int(pid.min())
     span = int(pid.max()) - low + 2  # one spare period per customer: key + 1 never reaches the next customer
-    keys = np.sort(customer * span + (pid - low))  # by customer, then period
+    keys = np.sort(customer.astype(np.int64) * span + (pid - low))  # by customer, then period
     starts = np.flatnonzero(np.r_[True, keys[1:] // span != keys[:-1] // span])
     ends = np.r_[starts[1:], len(keys)]
     second = starts[starts + 1 < ends] + 1

@@ -4,7 +4,8 @@
 state at any date ``T`` from that base, the stage history and the activity days, using only
 records dated up to ``T``. The build's opportunity table is ``deals_at(as_of)``; period
 reports call it with each period's end, so a closed period's figures never change when
-later records are added. Everything here runs on numpy arrays: it is called once per period end.
+later records are added. Everything here runs on numpy arrays: it runs once per period end, and
+:func:`snapshots` scans the stage history and activity timelines once for all period ends.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.metrics import funnel
 from sitegen.metrics.periods import days_between
-from sitegen.metrics.grouped import UNASSIGNED, factorize, locate, nan_as_zero
+from sitegen.metrics.grouped import UNASSIGNED, factorize, locate, nan_as_zero, text_column
 
 STATUSES = ("open", "won", "lost")  # status codes 0, 1, 2
 STATUS_DTYPE = pd.CategoricalDtype(pd.Index(STATUSES, dtype=object))
@@ -38,7 +39,7 @@ def stage_index(config: Config) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Timeline:
-    """Dated events per deal, sorted by deal then date: 'latest event up to T' in one pass over the events."""
+    """Dated events per deal, sorted by deal then date: 'latest event up to T', for many T in one pass."""
 
     pos: np.ndarray     # deal row of each event
     date: np.ndarray    # datetime64[ns]
@@ -174,7 +175,8 @@ def _mapped(values: pd.Series, codes: dict[str, int]) -> np.ndarray:
 
 def _take(values: pd.Series, rows: np.ndarray, index: pd.Index) -> pd.Series:
     """``values`` at positions ``rows`` (-1: missing), typed like ``Series.map`` would type them."""
-    return pd.Series(np.append(values.to_numpy(dtype=object), np.nan)[rows], index=index)  # -1 picks the NaN
+    labels = np.append(values.to_numpy(dtype=object), np.nan)
+    return text_column(labels, np.where(rows >= 0, rows, len(labels) - 1)).set_axis(index)  # -1: the NaN
 
 
 def _history(history: pd.DataFrame | None, ids: pd.Index, config: Config):
@@ -254,7 +256,7 @@ def _snapshot(base: DealBase, when: pd.Timestamp, config: Config, current: bool,
     t = np.datetime64(when)
     candidates = np.flatnonzero((base.created <= t) | np.isnat(base.created))  # deals created later do not exist
     state = state_at(base, when, n_stages, current, candidates, entry)
-    exists = state["exists"]
+    exists = np.flatnonzero(state["exists"])
     rows = candidates[exists]
     status, stage, closed_on = state["status"][exists], state["stage"][exists], state["closed_on"][exists]
     reached = state["reached"][exists]

@@ -9,6 +9,7 @@ group-bys below run on integers, not on millions of strings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ import pandas as pd
 from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.metrics.activity import activity_days, deal_activity
-from sitegen.metrics.grouped import UNASSIGNED, UNKNOWN, factorize, nan_as_zero
+from sitegen.metrics.grouped import UNASSIGNED, UNKNOWN, factorize, inverse_order, nan_as_zero, occurring
 from sitegen.metrics.periods import month_ids
 
 NAT_INT = np.iinfo(np.int64).min  # NaT as datetime64[ns] integers
@@ -82,7 +83,8 @@ def order_lines(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> tuple[
     raw = dataset.get("orders")
     if raw is None:
         return None, np.array([], dtype=object)
-    keep = (raw["order_date"].notna() & (raw["order_date"] <= as_of) & raw["customer_id"].notna()).to_numpy().copy()
+    customer, customers = factorize(raw["customer_id"], runs=True)  # -1: no customer, a line to drop
+    keep = (raw["order_date"].to_numpy(dtype="datetime64[ns]") <= np.datetime64(as_of)) & (customer >= 0)
     if "status" in raw:
         keep &= ~excluded_status(raw["status"], config.rules.excluded_order_statuses)
 
@@ -92,7 +94,7 @@ def order_lines(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> tuple[
     amount = column("amount", float) if "amount" in raw else np.full(int(keep.sum()), np.nan)
     if "quantity" in raw and "unit_price" in raw:
         amount = np.where(np.isnan(amount), column("quantity", float) * column("unit_price", float), amount)
-    cust, customers = factorize(column("customer_id"), runs=True)
+    cust, customers = occurring(customer[keep], customers)
     dates = column("order_date", "datetime64[ns]")
     by_id = factorize(column("order_id"), runs=True)[0] if "order_id" in raw else np.full(len(cust), -1)
     if len(cust) and (by_id >= 0).all():  # an id is one order per customer (reused by another: another order)
@@ -179,8 +181,7 @@ def _categorical(values: np.ndarray) -> pd.Categorical:
     if len(uniques) == 0:
         return pd.Categorical(np.full(len(values), np.nan), categories=pd.Index([], dtype=object))
     order = np.argsort(uniques.astype(str), kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
+    rank = inverse_order(order)
     return pd.Categorical.from_codes(np.where(codes >= 0, rank[np.maximum(codes, 0)], -1),
                                      categories=pd.Index(uniques[order], dtype=object))
 
@@ -230,20 +231,27 @@ def customer_totals(orders: pd.DataFrame) -> pd.DataFrame:
 
 def customer_months(orders: pd.DataFrame) -> pd.DataFrame:
     """Revenue, margin and orders per customer x month (``month`` = ``YYYY-MM``), sorted; orders exclude returns."""
-    customer, month = orders["customer_id"].cat, orders["month_id"].to_numpy()
-    low = int(month.min()) if len(month) else 0
-    span = int(month.max()) - low + 1 if len(month) else 1
+    customer = orders["customer_id"].cat
+    key, decode = _code_month_key(customer.codes.to_numpy(), orders["month_id"].to_numpy())
     frame = pd.DataFrame({"revenue": orders["revenue"].to_numpy(), "margin": orders["margin"].to_numpy(),
                           "counted": ~orders["is_return"].to_numpy(dtype=bool)})
-    grouped = frame.groupby(customer.codes.to_numpy().astype(np.int64) * span + (month - low), sort=True)
-    revenue = grouped["revenue"].sum()  # one integer key, by customer then month: faster than two keys
-    key = revenue.index.to_numpy()
+    grouped = frame.groupby(key, sort=True)
+    revenue = grouped["revenue"].sum()
+    codes, month = decode(revenue.index.to_numpy())
     return pd.DataFrame({
-        "customer_id": pd.Series(customer.categories.to_numpy(dtype=object)[key // span], dtype=object),
-        "month": pd.Series(_month_labels(key % span + low), dtype=object),
-        "month_id": (key % span + low).astype(np.int64), "revenue": revenue.to_numpy(),
+        "customer_id": pd.Series(customer.categories.to_numpy(dtype=object)[codes], dtype=object),
+        "month": pd.Series(_month_labels(month), dtype=object), "month_id": month, "revenue": revenue.to_numpy(),
         "margin": grouped["margin"].sum(min_count=1).to_numpy(),
         "orders": grouped["counted"].sum().to_numpy().astype("int64")})
+
+
+def _code_month_key(codes: np.ndarray, month: np.ndarray) -> tuple[np.ndarray, Callable]:
+    """One integer per (code, month id), ordered by code then month, and the function that splits keys back
+    into (codes, month ids): a group-by on it is much faster than on the two columns."""
+    low = int(month.min()) if len(month) else 0
+    span = int(month.max()) - low + 1 if len(month) else 1
+    return (codes.astype(np.int64) * span + (month - low),
+            lambda keys: (keys // span, (keys % span + low).astype(np.int64)))
 
 
 def _month_labels(ids: np.ndarray) -> np.ndarray:
@@ -264,15 +272,17 @@ def product_months(lines: pd.DataFrame) -> pd.DataFrame:
     np.minimum.at(first_day, order, day)
     month = month_ids(pd.Series(first_day[order].view("datetime64[ns]")))  # the order's month, like revenue
     amount, cost = lines["amount"].to_numpy(), lines["cost"].to_numpy()
-    frame = pd.DataFrame({"product": np.where(codes >= 0, codes, len(uniques)), "month_id": month,
-                          "revenue": nan_as_zero(amount), "margin": np.where(np.isnan(cost), np.nan, amount - cost),
-                          "quantity": lines["quantity"].to_numpy(), "lines": 1})
-    out = frame.groupby(["product", "month_id"], sort=False).agg(
-        revenue=("revenue", "sum"), margin=("margin", "sum"), quantity=("quantity", "sum"), lines=("lines", "sum"),
-        known=("margin", "count")).reset_index()
-    out.loc[out["known"] == 0, "margin"] = np.nan
+    key, decode = _code_month_key(np.where(codes >= 0, codes, len(uniques)), month)
+    frame = pd.DataFrame({"revenue": nan_as_zero(amount), "margin": np.where(np.isnan(cost), np.nan, amount - cost),
+                          "quantity": lines["quantity"].to_numpy()})
+    grouped = frame.groupby(key, sort=False)  # groups in order of appearance
+    revenue = grouped["revenue"].sum()
+    product, month = decode(revenue.index.to_numpy())
+    out = pd.DataFrame({"product": product, "month_id": month, "revenue": revenue.to_numpy(),
+                        "margin": grouped["margin"].sum(min_count=1).to_numpy(),
+                        "quantity": grouped["quantity"].sum().to_numpy(), "lines": grouped.size().to_numpy()})
     out["product"] = names[out["product"].to_numpy()]
-    return out.drop(columns="known").sort_values(["product", "month_id"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["product", "month_id"], kind="stable").reset_index(drop=True)
 
 
 def _empty_product_months() -> pd.DataFrame:

@@ -39,13 +39,14 @@ def stacked(base: DealBase, periods: list[cal.Period], as_of: pd.Timestamp,
     for end, deals in zip(dates, snapshots(base, dates, config, current=False)):
         group = ends[end]
         status = deals["status"]
+        open_rows = np.flatnonzero(status == 0)
         for i in group:
             start = np.datetime64(periods[i].start)
-            masks = {"closed": (status > 0) & (deals["closed_on"] >= start), "open": status == 0,
-                     "created": deals["created_date"] >= start}
-            for name, mask in masks.items():
+            picked = {"closed": np.flatnonzero((status > 0) & (deals["closed_on"] >= start)), "open": open_rows,
+                      "created": np.flatnonzero(deals["created_date"] >= start)}  # positions: faster than masks
+            for name, rows in picked.items():
                 for column, values in parts[name].items():
-                    values.append(np.full(int(mask.sum()), i) if column == "period" else deals[column][mask])
+                    values.append(np.full(len(rows), i) if column == "period" else deals[column][rows])
     frames = []
     for columns in parts.values():
         frame = pd.DataFrame({c: np.concatenate(v) if v else np.array([]) for c, v in columns.items()})

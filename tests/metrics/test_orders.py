@@ -70,3 +70,15 @@ def test_cohort_matrix(metrics) -> None:
 def test_sum_or_none() -> None:
     assert om.sum_or_none(pd.Series([float("nan")])) is None
     assert om.sum_or_none(pd.Series([1.0, float("nan")])) == 1.0
+
+
+def test_period_customer_counts_with_many_customers_and_months(metrics) -> None:
+    # 12 customers over 24 months: customer codes times periods overflow small integer types
+    orders = [(f"C{c:02d}", f"{2024 + (k + 6) // 12}-{(k + 6) % 12 + 1:02d}")
+              for c in range(12) for k in range(c % 3, 24, 2)]
+    m = metrics({"orders.csv": csv("customer_id,order_date,amount", *(f"{c},{month}-15,10" for c, month in orders))})
+    months = m.periods[m.periods["kind"] == "month"].set_index("period")
+    active = {month: {c for c, when in orders if when == month} for month in months.index}
+    assert months["active_customers"].to_dict() == {month: len(who) for month, who in active.items()}
+    assert months["retained_customers"].to_dict() == {
+        month: len(who & active.get(months.loc[month, "previous"], set())) for month, who in active.items()}

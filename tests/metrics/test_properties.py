@@ -1,4 +1,5 @@
-"""Properties that hold on any generated dataset: conversion rates, breakdown sums, period sums, RFM, weighting."""
+"""Properties that hold on any generated dataset: conversion rates, breakdown sums, period sums, customer counts,
+RFM, weighting."""
 
 from __future__ import annotations
 
@@ -93,6 +94,22 @@ def check_period_sums(m) -> None:
                 assert months[column].sum() == pytest.approx(row[column], abs=1e-6), (label, column)
 
 
+def check_customer_counts(m) -> None:
+    """Active, new and retained customers of every period, counted the slow way from the orders."""
+    if m.periods.empty:
+        return
+    buying = m.orders[~m.orders["is_return"]]
+    first = buying.groupby("customer_id", observed=True)["order_date"].min()
+    p = m.periods.set_index("period")
+    active = {label: set(buying.loc[buying["order_date"].between(row["start"], row["end"]), "customer_id"])
+              for label, row in p.iterrows()}
+    for label, row in p.dropna(subset=["active_customers"]).iterrows():
+        assert row["active_customers"] == len(active[label]), label
+        assert row["new_customers"] == first.between(row["start"], row["end"]).sum(), label
+        if row["previous"] in active:
+            assert row["retained_customers"] == len(active[label] & active[row["previous"]]), label
+
+
 def check_customers(m) -> None:
     c = m.customers
     scored = c.dropna(subset=["r_score"])
@@ -125,6 +142,7 @@ def test_properties_hold(data: Dataset) -> None:
     check_funnel(m.funnel)
     check_breakdowns(m)
     check_period_sums(m)
+    check_customer_counts(m)
     check_customers(m)
     check_pipeline(m)
     for report in list(m.reports.values())[:3]:
