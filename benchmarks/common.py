@@ -33,6 +33,30 @@ def demo_data(customers: int, seed: int = 7) -> Path:
     return folder
 
 
+def settle(limit: float = 180.0) -> float:
+    """Wait until the disk is quiet: dirty pages written back and no process stalled on I/O.
+
+    Deleting a large tree keeps this machine's disk busy (and file creation slow) for a while after
+    ``rm`` returns; every timed step, builds and floor alike, starts from a quiet disk. Returns the
+    seconds waited (Linux only; elsewhere just ``sync``).
+    """
+    start = time.perf_counter()
+    os.sync()
+    while time.perf_counter() - start < limit:
+        try:
+            pressure = Path("/proc/pressure/io").read_text().split()[1]  # "avg10=0.12" of the "some" line
+            meminfo = Path("/proc/meminfo").read_text()
+        except OSError:
+            break
+        pending = sum(int(line.split()[1]) for line in meminfo.splitlines()
+                      if line.startswith(("Dirty:", "Writeback:")))
+        if float(pressure.split("=")[1]) < 0.5 and pending < 16 * 1024:
+            break
+        time.sleep(1)
+        os.sync()
+    return time.perf_counter() - start
+
+
 def _tree_memory_kib(pid: int) -> tuple[int, int]:
     """(PSS, RSS) of a process and all its descendants, in KiB.
 

@@ -86,7 +86,7 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
     started = time.perf_counter()
     with SiteWriter(out) as writer:
         copy_assets(writer, config)
-        count = render_pages(lambda: site_pages.collect(site), renderer, writer, jobs or default_jobs(),
+        count = render_pages(site_pages.sections(site), renderer, writer, jobs or default_jobs(),
                              lambda done: reporter.progress("pages", done, 0))
         reporter.timing("render and write", time.perf_counter() - started)
         started = time.perf_counter()

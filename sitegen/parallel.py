@@ -1,9 +1,13 @@
 """Render and write pages in worker processes.
 
-Workers are forked after metrics are computed, so they inherit the prepared data
-instead of receiving it pickled. Every worker walks the same deterministic page
-sequence and renders every ``jobs``-th item, writing straight into the staging
-folder; the parent only merges the lists of written paths and the counts.
+Workers are forked after the metrics are computed, so they inherit the prepared data instead of
+receiving it pickled. The work is cut into units that the workers claim from a shared counter, in
+a fixed order: first every whole section (the dashboard, the funnel, ...: the worker that claims
+one prepares and renders it alone), then the per-entity sections (customer, team, report and visit
+pages) in chunks of :data:`CHUNK` pages. Every worker that takes part in a per-entity section
+prepares its data once and renders the chunks it claims; a worker that is ahead claims more, so
+the workers finish together. Each writes straight into the staging folder; the parent only merges
+the lists of written paths and the counts. The pages do not depend on which worker renders them.
 """
 
 from __future__ import annotations
@@ -14,13 +18,39 @@ import os
 import sys
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Sequence
 
-from sitegen.pages import Page
+from sitegen.pages import Page, Section
 from sitegen.render import Renderer
 from sitegen.write import SiteWriter
 
 PROGRESS_EVERY = 100
+CHUNK = 32  # pages of a per-entity section claimed at once
+SHIFT = 32  # a unit's key: section position << SHIFT | chunk number
+
+
+class Claims:
+    """Units of work handed out in increasing key order from a counter the workers share."""
+
+    def __init__(self, counter: Any = None):
+        self.counter = counter  # a shared multiprocessing Value, or None: one process claims everything
+        self.mine = -1          # the last key this worker claimed
+
+    def take(self, key: int) -> bool:
+        """Whether this worker renders unit ``key``. Each worker visits the keys in increasing order, so
+        the first worker to reach an unclaimed unit gets it and every unit is rendered exactly once."""
+        if self.counter is None or key == self.mine:
+            return True
+        if key > self.mine:
+            with self.counter.get_lock():
+                self.mine = max(self.counter.value, key)
+                self.counter.value = self.mine + 1
+        return key == self.mine
+
+    def handed_out(self, key: int) -> bool:
+        """Whether every unit before ``key`` is claimed: a per-entity section whose chunks are all
+        taken need not be prepared. (Read without the lock: a stale value only costs a preparation.)"""
+        return self.counter is not None and self.counter.value > key
 
 
 @dataclass
@@ -40,14 +70,13 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _render_share(items: Iterable[Any], renderer: Renderer, writer: SiteWriter, share: int, jobs: int,
+def _render_share(sections: Sequence[Section], renderer: Renderer, writer: SiteWriter, claims: Claims,
                   tick: Callable[[int], None]) -> RenderResult:
-    """Render and stage every ``jobs``-th item starting at ``share``."""
+    """Render and stage the units this worker claims: whole sections first, then per-entity chunks."""
     result = RenderResult()
     before_written, before_skipped = writer.stats.written, writer.stats.skipped
-    for index, item in enumerate(items):
-        if index % jobs != share:
-            continue
+
+    def render(item: Any) -> None:
         if isinstance(item, Page):
             writer.write(item.path, renderer.render(item.template, item.context))
             result.pages += 1
@@ -55,14 +84,26 @@ def _render_share(items: Iterable[Any], renderer: Renderer, writer: SiteWriter, 
                 tick(PROGRESS_EVERY)
         else:
             writer.write(item.path, item.data)
+
+    order = sorted(range(len(sections)), key=lambda i: sections[i].per_entity)  # stable: whole sections first
+    for position, index in enumerate(order):
+        section, key = sections[index], position << SHIFT
+        if not section.per_entity:
+            if claims.take(key):
+                for item in section.items():
+                    render(item)
+        elif not claims.handed_out((position + 1) << SHIFT):
+            for number, item in enumerate(section.items()):
+                if claims.take(key | number // CHUNK):
+                    render(item)
     result.written = writer.stats.written - before_written
     result.skipped = writer.stats.skipped - before_skipped
     return result
 
 
-def render_pages(make_items: Callable[[], Iterable[Any]], renderer: Renderer, writer: SiteWriter, jobs: int,
+def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWriter, jobs: int,
                  progress: Callable[[int], None]) -> int:
-    """Render every page of ``make_items()`` into ``writer``; returns the number of pages."""
+    """Render every page of ``sections`` into ``writer``; returns the number of pages."""
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         done = [0]
 
@@ -70,19 +111,20 @@ def render_pages(make_items: Callable[[], Iterable[Any]], renderer: Renderer, wr
             done[0] += n
             progress(done[0])
 
-        return _render_share(make_items(), renderer, writer, 0, 1, tick).pages
+        return _render_share(sections, renderer, writer, Claims(), tick).pages
     ctx = multiprocessing.get_context("fork")
     counter = ctx.Value("q", 0)
+    units = ctx.Value("q", 0)
     queue = ctx.Queue()
 
     def tick(n: int) -> None:
         with counter.get_lock():
             counter.value += n
 
-    def work(share: int) -> None:
+    def work() -> None:
         writer.paths = {}
         try:
-            result = _render_share(make_items(), renderer, writer, share, jobs, tick)
+            result = _render_share(sections, renderer, writer, Claims(units), tick)
             result.paths = writer.paths
         except BaseException:  # report any failure to the parent, which raises it
             result = RenderResult(error="".join(traceback.format_exception(*sys.exc_info())))
@@ -94,7 +136,7 @@ def render_pages(make_items: Callable[[], Iterable[Any]], renderer: Renderer, wr
     # touch (and so never copy) the pages of the prepared data they share with the parent.
     gc.collect()
     gc.freeze()
-    workers = [ctx.Process(target=work, args=(share,), daemon=True) for share in range(jobs)]
+    workers = [ctx.Process(target=work, daemon=True) for _ in range(jobs)]
     try:
         for worker in workers:
             worker.start()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, Callable, Iterator, Mapping
 
 from sitegen.config import Config
@@ -157,9 +157,29 @@ def root_prefix(path: str) -> str:
     return "../" * path.count("/")
 
 
-def collect(site: Site) -> Iterator[Page | File]:
-    """Every page and file of the site, section by section, in a fixed order."""
+# Sections with one page per entity: render workers share their pages out in chunks; every other
+# section is rendered whole by one worker, and only that worker prepares it.
+PER_ENTITY = frozenset({"customer_pages", "team", "reports", "visit"})
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section's items, made on demand: ``items()`` prepares the section's data and yields its pages."""
+
+    name: str
+    items: Callable[[], Iterator[Page | File]]
+    per_entity: bool
+
+
+def sections(site: Site) -> list[Section]:
+    """Every section of the site, in the fixed order of :data:`SECTIONS`."""
     import importlib
 
-    for name in SECTIONS:
-        yield from importlib.import_module(f"sitegen.pages.{name}").pages(site)
+    return [Section(name, partial(importlib.import_module(f"sitegen.pages.{name}").pages, site), name in PER_ENTITY)
+            for name in SECTIONS]
+
+
+def collect(site: Site) -> Iterator[Page | File]:
+    """Every page and file of the site, section by section, in a fixed order."""
+    for section in sections(site):
+        yield from section.items()
