@@ -137,7 +137,7 @@ def page_types(out: Path) -> dict[str, tuple[str, str]]:
     The customer is one with open deals (so it has a visit sheet), the owner the first team
     member, and the playbook gets one page of each kind of document.
     """
-    customer = sorted((out / "customers").glob("*/visit/index.html"))[0].parent.parent.name
+    customer = sorted((out / "customers").glob("*/visit.html"))[0].parent.name
     owner = sorted((out / "team").glob("*/index.html"))[0].parent.name
     types = {
         "dashboard": ("index.html", "dashboard.html"),
@@ -145,7 +145,7 @@ def page_types(out: Path) -> dict[str, tuple[str, str]]:
         "pipeline": ("pipeline/index.html", "pipeline.html"),
         "customers": ("customers/index.html", "customers.html"),
         "customer": (f"customers/{customer}/index.html", "customer.html"),
-        "visit-sheet": (f"customers/{customer}/visit/index.html", "visit.html"),
+        "visit-sheet": (f"customers/{customer}/visit.html", "visit.html"),
         "team": ("team/index.html", "team.html"),
         "owner": (f"team/{owner}/index.html", "owner.html"),
         "reports": ("reports/index.html", "reports.html"),

@@ -24,7 +24,7 @@ DEAL_COLUMNS = ("opportunity_id", "opportunity_name", "stage", "amount", "close_
 
 
 def visit_path(slug: str) -> str:
-    return f"customers/{slug}/visit/index.html"
+    return f"customers/{slug}/visit.html"  # beside the customer page: no folder of its own
 
 
 def pages(site: Site) -> Iterator[Page]:
@@ -59,7 +59,7 @@ def pages(site: Site) -> Iterator[Page]:
             has_contacts=site.dataset.has("contacts"), has_activities=site.dataset.has("activities"),
             policy={"title": policy.title, "summary": policy.summary, "href": link(policy.url),
                     "service_model": policy.meta.get("service_model")} if policy else None,
-            customer_href="../index.html", customers_href=link("customers/index.html"),
+            customer_href="index.html", customers_href=link("customers/index.html"),
         )
         return ctx
 

@@ -7,6 +7,9 @@ Two things make a page cheap without changing how templates read:
   pays nothing per page; messages with placeholders or variable text are translated per call.
 - Contexts are plain dicts, so ``row.name`` looks up the key first (:class:`PageEnvironment`)
   instead of trying an attribute and catching the error for every lookup.
+- Every ``{{ value }}`` of text is escaped by :func:`escape_output`, which gives the same text as
+  markupsafe's ``escape`` without wrapping each value in a ``Markup`` object first (about a fifth
+  of the time of a customer page went to that wrapping).
 """
 
 from __future__ import annotations
@@ -14,8 +17,37 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
+from markupsafe import escape
+
+try:  # markupsafe's C escaping of a str, the core of ``escape``
+    from markupsafe._speedups import _escape_inner as _escape_text
+except ImportError:  # pragma: no cover - markupsafe without its C speedups, or a later layout
+    def _escape_text(text: str) -> str:
+        return str(escape(text))
+
+
+def escape_output(value: Any) -> str:
+    """The HTML-escaped text of a template output: markupsafe's ``escape``, returning plain text.
+    Values with ``__html__`` (Markup, macros' output) and non-text values take markupsafe's path."""
+    if type(value) is str:
+        return _escape_text(value)
+    return escape(value)
+
+
+class OutputCodeGenerator(CodeGenerator):
+    """Compiles ``{{ value }}`` with autoescape on to ``environment.escape_output(value)``."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("environment.escape_output(")
+        if finalize.src is not None:
+            self.write(finalize.src)
 
 
 class ConstantMessages(Extension):
@@ -45,7 +77,11 @@ class ConstantMessages(Extension):
 
 
 class PageEnvironment(jinja2.Environment):
-    """``obj.attr`` on a dict looks up the key first: page contexts and rows are dicts."""
+    """``obj.attr`` on a dict looks up the key first: page contexts and rows are dicts; outputs are
+    escaped by :func:`escape_output`."""
+
+    code_generator_class = OutputCodeGenerator
+    escape_output = staticmethod(escape_output)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict:

@@ -95,7 +95,7 @@ def test_rendered_page_links_guides_policy_and_visit_sheet_and_stays_lean(pages)
     assert '<a href="../../playbook/stages/proposal/index.html">' in html
     assert "<li>do proposal 1</li>" in html
     assert '<a href="../../playbook/policies/' in html
-    assert '<a class="button" href="visit/index.html">' in html
+    assert '<a class="button" href="visit.html">' in html
     assert '<a href="#stage-proposal">' in html and 'id="stage-proposal"' in html
     assert len(html.encode()) < 10_000
     assert "assets/plotly.min.js" in html

@@ -66,7 +66,7 @@ def test_every_document_has_a_page_and_the_index_links_them_all(built) -> None:
 def test_links_inside_the_playbook_and_to_customers_resolve(built) -> None:
     out, playbook = built.out, built.playbook
     pages = [out / "playbook" / "index.html", *(out / d.url for d in playbook.documents)]
-    pages += sorted(out.glob("customers/*/visit/index.html"))[:20]
+    pages += sorted(out.glob("customers/*/visit.html"))[:20]
     for page in pages:
         for href in HREF.findall(page.read_text(encoding="utf-8")):
             target = html.unescape(href).split("#")[0]
@@ -123,7 +123,7 @@ def test_a_visit_sheet_lists_the_key_actions_of_each_open_deals_stage(built) -> 
     open_deals = [d for d in deals if d["status"] == "open" and d["url"]]
     assert open_deals
     for deal in open_deals[:10]:
-        sheet = read(out, f"{deal['url']}visit/index.html")
+        sheet = read(out, f"{deal['url']}visit.html")
         guide = playbook.stage_guide(deal["stage"])
         assert deal["opportunity_id"] in sheet
         assert html.escape(guide.meta["exit_criterion"]) in sheet
@@ -131,7 +131,7 @@ def test_a_visit_sheet_lists_the_key_actions_of_each_open_deals_stage(built) -> 
             assert f'<input type="checkbox" disabled> {html.escape(action)}</label></li>' in sheet
     customers_without_deals = {d["url"] for d in deals} - {d["url"] for d in open_deals}
     for url in list(customers_without_deals)[:5]:
-        assert not (out / url / "visit" / "index.html").exists()
+        assert not (out / url / "visit.html").exists()
 
 
 def test_switching_the_language_switches_content_and_ui(built) -> None:
