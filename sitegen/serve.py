@@ -31,9 +31,11 @@ def watched_paths(config: Config) -> list[Path]:
 
 
 def build_paths(config: Config) -> tuple[Path, ...]:
-    """What a build writes (output, staging folder, lock file): never a reason to rebuild."""
+    """What a build writes (output, staging folder, the retired output it keeps, lock file): never a
+    reason to rebuild."""
     out = config.output_dir
-    return out, out.with_name(f".{out.name}.staging"), out.with_name(f".{out.name}.lock")
+    return (out, out.with_name(f".{out.name}.staging"), out.with_name(f".{out.name}.previous"),
+            out.with_name(f".{out.name}.lock"))
 
 
 def snapshot(paths: list[Path], ignore: tuple[Path, ...] = ()) -> Snapshot:

@@ -2,6 +2,8 @@
 
 Unchanged files are hard-linked from the previous output instead of rewritten, so a
 rebuild writes only what changed, and the old output stays complete until the swap.
+The retired output is kept beside it and recycled as the next staging folder, so a
+rebuild neither recreates nor deletes the tens of thousands of files that did not change.
 A lock file keeps two builds from writing the same output at once.
 """
 
@@ -31,36 +33,65 @@ class WriteStats:
 
 def safe_relpath(path: str) -> PurePosixPath:
     """A page path that cannot leave the output folder (no absolute paths, no ``..``)."""
-    rel = PurePosixPath(path)
-    parts = path.split("/")
-    if rel.is_absolute() or any(part in ("..", ".", "") for part in parts) \
-            or any(c in path for c in "\\\0\t\n\r"):
+    return PurePosixPath(_checked(path))
+
+
+def _checked(path: str) -> str:
+    """``path`` when it is a safe relative path: no empty, ``.`` or ``..`` part (so not absolute either),
+    no backslash, NUL or line break; else ValueError."""
+    if any(part in ("..", ".", "") for part in path.split("/")) or any(c in path for c in "\\\0\t\n\r"):
         raise ValueError(f"unsafe output path: {path!r}")
-    return rel
+    return path
 
 
 class SiteWriter:
-    """Collects files into ``<out>.staging``; :meth:`commit` swaps it in, :meth:`abort` removes it."""
+    """Collects files into ``.<out>.staging``; :meth:`commit` swaps it in, :meth:`abort` drops it.
+
+    The tree a swap retires (the previous output) is kept as ``.<out>.previous`` and becomes the
+    next build's staging folder: a page whose bytes did not change is then usually already there,
+    as a hard link to the same file of the output, and costs one ``stat``; changed pages replace
+    their file, and files no page wrote any more are removed before the swap. Nothing in the
+    recycled tree is trusted: a file counts as unchanged only when it *is* the output's file (same
+    inode) and the output's bytes equal the new bytes. A staging file is never written in place
+    (it may be the output's file): it is unlinked and created anew.
+    """
 
     def __init__(self, out: Path):
         self.out = out.resolve()
         self.staging = self.out.with_name(f".{self.out.name}.staging")
+        self.previous = self.out.with_name(f".{self.out.name}.previous")
         self.stats = WriteStats()
         self.paths: dict[str, int] = {}  # path -> size of every file staged so far
         self._lock_fd: int | None = None
+        self._folders: set[str] = set()  # staging folders known to exist
+        self._existing: dict[str, int] = {}  # path -> inode of the files of a recycled staging tree
+        self._compare = False  # whether there is a previous output to compare with
 
     def __enter__(self) -> "SiteWriter":
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self._refuse_foreign_output()
         self._lock()
-        shutil.rmtree(self.staging, ignore_errors=True)  # leftovers of a killed build
-        self.staging.mkdir()
+        self._prepare_staging()
+        self._compare = self.out.is_dir()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
         self._unlock()
+
+    def _prepare_staging(self) -> None:
+        """Recycle the previous tree (or a killed build's staging folder) as the staging folder, else
+        start an empty one; list what the recycled tree holds."""
+        recycle = self.previous if _plain_dir(self.previous) else self.staging if _plain_dir(self.staging) else None
+        for leftover in (self.staging, self.previous):
+            if leftover != recycle:
+                _remove(leftover)
+        if recycle is None:
+            self.staging.mkdir()
+        elif recycle != self.staging:
+            os.replace(recycle, self.staging)
+        self._folders, self._existing = _scan(str(self.staging))
 
     def _refuse_foreign_output(self) -> None:
         """Never swap away a non-empty folder that sitegen did not write (it would be deleted)."""
@@ -87,45 +118,159 @@ class SiteWriter:
             self._lock_fd = None
 
     def write(self, path: str, data: bytes) -> None:
-        """Stage one file; when the previous output has the same bytes, link to it instead."""
-        rel = safe_relpath(path)
-        key = rel.as_posix()
+        """Stage one file; when the previous output has the same bytes, link to it instead.
+
+        Called tens of thousands of times per build: plain ``os`` calls on strings, and each
+        staging folder is created once."""
+        key = _checked(path)
         if key in self.paths:
             raise ValueError(f"two pages want the same path: {key}")
         self.paths[key] = len(data)
-        target = self.staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        old = self.out / rel
-        try:
-            if old.stat().st_size == len(data) and old.read_bytes() == data:
-                os.link(old, target)
-                self.stats.skipped += 1
-                return
-        except OSError:
-            pass
-        target.write_bytes(data)
+        target = f"{self.staging}/{key}"
+        folder = target.rpartition("/")[0]
+        if folder not in self._folders:
+            _make_folder(folder)
+            self._folders.add(folder)
+        present = self._existing.get(key)
+        if self._compare:
+            old = f"{self.out}/{key}"
+            try:
+                stat = os.stat(old)
+                if stat.st_size == len(data) and _read(old) == data:
+                    if present != stat.st_ino:
+                        if present is not None:
+                            _unlink(target)
+                        os.link(old, target)
+                    self.stats.skipped += 1
+                    return
+            except OSError:
+                pass
+        if present is not None:
+            _unlink(target)  # never write into it: it may be the output's file
+        _create(target, data)
         self.stats.written += 1
 
     def copy(self, path: str, source: Path) -> None:
         self.write(path, source.read_bytes())
 
     def commit(self, record: dict[str, Any] | None = None) -> WriteStats:
-        """Write the manifest (and the build ``record``), then swap staging with the output in one step."""
+        """Remove what no page wrote, write the manifest (and the build ``record``), then swap staging
+        with the output in one step; the retired output is kept for the next build."""
+        self._remove_stale()
         manifest = "".join(f"{path}\t{self.paths[path]}\n" for path in sorted(self.paths))
-        (self.staging / MANIFEST).write_text(manifest, encoding="utf-8")
+        _replace_file(self.staging / MANIFEST, manifest.encode("utf-8"))
         if record is not None:
-            (self.staging / RECORD).write_text(json.dumps(record, ensure_ascii=False, sort_keys=True),
-                                               encoding="utf-8")
+            _replace_file(self.staging / RECORD, json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         self.stats.deleted = len(set(read_manifest(self.out)) - set(self.paths))
         if self.out.exists():
             _exchange(self.staging, self.out)
-            shutil.rmtree(self.staging, ignore_errors=True)
+            os.replace(self.staging, self.previous)
         else:
             os.replace(self.staging, self.out)
         return self.stats
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Drop the staging folder; what it holds is kept for the next build to recycle."""
+        _remove(self.previous)
+        try:
+            os.replace(self.staging, self.previous)
+        except OSError:
+            _remove(self.staging)
+
+    def _remove_stale(self) -> None:
+        """Delete the recycled files no page wrote this time, then the folders left empty."""
+        stale = [key for key in self._existing if key not in self.paths and key not in (MANIFEST, RECORD)]
+        folders = set()
+        for key in stale:
+            path = f"{self.staging}/{key}"
+            if os.path.isfile(path) and not os.path.islink(path):  # else a page's folder replaced it
+                os.unlink(path)
+            folders.add(key.rpartition("/")[0])
+        for folder in sorted(folders, key=lambda f: -f.count("/")):
+            while folder:
+                try:
+                    os.rmdir(f"{self.staging}/{folder}")
+                except OSError:  # not empty
+                    break
+                folder = folder.rpartition("/")[0]
+
+
+def _plain_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:  # removed with a recycled folder that stood where a file is now
+        pass
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _scan(root: str) -> tuple[set[str], dict[str, int]]:
+    """Folders and files (path -> inode) under ``root``; anything else (symbolic links, devices)
+    is removed so that no write can follow it out of the folder."""
+    folders, files = {root}, {}
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(entry.path)
+                    stack.append((entry.path, rel + "/"))
+                elif entry.is_file(follow_symlinks=False):
+                    files[rel] = entry.inode()
+                else:
+                    os.unlink(entry.path)
+    return folders, files
+
+
+def _make_folder(folder: str) -> None:
+    """Create a staging folder; a recycled file in the way of it (an old page where a folder is now
+    needed) is removed."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        parts = folder.split("/")
+        for i in range(2, len(parts) + 1):
+            prefix = "/".join(parts[:i])
+            if os.path.lexists(prefix) and not os.path.isdir(prefix):
+                os.unlink(prefix)
+                break
+        os.makedirs(folder, exist_ok=True)
+
+
+def _create(target: str, data: bytes) -> None:
+    """Write a new file (never an existing one: ``O_EXCL``); a recycled folder in its place is removed."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except (FileExistsError, IsADirectoryError):
+        _remove(Path(target))
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    _remove(path)
+    _create(str(path), data)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def read_manifest(out: Path) -> dict[str, int]:

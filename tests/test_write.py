@@ -86,3 +86,63 @@ def test_duplicate_path_is_an_error(tmp_path: Path) -> None:
             w.write("a.html", b"2")
         w.abort()
     assert os.path.exists(tmp_path / "o") is False
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_retired_output_is_recycled_by_the_next_build(tmp_path: Path) -> None:
+    out, previous = tmp_path / "output", tmp_path / ".output.previous"
+    v1 = {"index.html": b"1", "a/index.html": b"a", "b/index.html": b"b", "c/d/index.html": b"d"}
+    build(out, v1)
+    assert not previous.exists()  # nothing was retired: there was no output before
+    v2 = {**v1, "a/index.html": b"a2"}
+    build(out, v2)
+    assert snapshot(previous) == {**v1, MANIFEST: snapshot(previous)[MANIFEST]}  # the retired first build
+    kept = inodes(out)
+    v3 = {"index.html": b"1", "a/index.html": b"a2", "b/index.html": b"b3", "e/index.html": b"e"}
+    stats = build(out, v3)
+    assert (stats.written, stats.skipped, stats.deleted) == (2, 2, 1)
+    assert {k: v for k, v in snapshot(out).items() if k != MANIFEST} == v3
+    assert inodes(out)["index.html"] == kept["index.html"] and inodes(out)["a/index.html"] == kept["a/index.html"]
+    assert not (out / "c").exists()  # the folder of a page that is gone is removed too
+    assert {k: v for k, v in snapshot(previous).items() if k != MANIFEST} == v2  # the retired output is intact
+    assert not (tmp_path / ".output.staging").exists()
+
+
+def test_nothing_in_a_recycled_tree_is_trusted(tmp_path: Path) -> None:
+    out, previous = tmp_path / "output", tmp_path / ".output.previous"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_bytes(b"not ours")
+    build(out, {"index.html": b"1", "x/index.html": b"x", "y.html": b"y"})
+    build(out, {"index.html": b"2", "x/index.html": b"x", "y.html": b"y"})
+    # tamper with the retired tree: a file edited, a symbolic link out of the folder, things in the way
+    (previous / "x" / "index.html").unlink()
+    (previous / "x" / "index.html").write_bytes(b"tampered")
+    (previous / "link").symlink_to(outside, target_is_directory=True)
+    (previous / "z").write_bytes(b"a file where a folder is needed")
+    (previous / "w.html").mkdir()
+    (previous / "junk.txt").write_bytes(b"junk")
+    site = {"index.html": b"2", "x/index.html": b"x", "y.html": b"y", "link/index.html": b"new",
+            "z/index.html": b"z", "w.html": b"w"}
+    build(out, site)
+    assert {k: v for k, v in snapshot(out).items() if k != MANIFEST} == site
+    assert not (out / "link").is_symlink()
+    assert (outside / "index.html").read_bytes() == b"not ours"
+
+
+def test_a_file_of_the_output_is_never_written_in_place(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    build(out, {"index.html": b"same", "a.html": b"1"})
+    build(out, {"index.html": b"same", "a.html": b"2"})  # the retired tree now shares index.html with the output
+    before = snapshot(out)
+    with pytest.raises(RuntimeError):
+        with SiteWriter(out) as w:
+            w.write("index.html", b"changed")  # recycled file is the output's: must not be overwritten
+            raise RuntimeError("render failed")
+    assert snapshot(out) == before
+    assert not (tmp_path / ".output.staging").exists()
+    build(out, {"index.html": b"changed", "a.html": b"2"})
+    assert snapshot(out)["index.html"] == b"changed"
