@@ -47,8 +47,10 @@ def measure(customers: int, jobs: int | None) -> dict[str, float]:
 
 
 def svg(points: list[dict[str, float]]) -> str:
-    """A small line chart of build seconds against order lines (no plotting library needed)."""
-    width, height, pad = 560, 320, 56
+    """A small line chart of build seconds against order lines (no plotting library needed): the
+    measured points, the straight line through the origin and the largest point (linear scaling),
+    axis ticks, and the figures listed in the top left corner."""
+    width, height, pad = 600, 340, 64
     max_x = max(p["order_lines"] for p in points) or 1
     max_y = max(p["seconds"] for p in points) or 1
 
@@ -60,20 +62,27 @@ def svg(points: list[dict[str, float]]) -> str:
 
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(p['order_lines']):.1f},{y(p['seconds']):.1f}"
                     for i, p in enumerate(points))
-    marks = "".join(
-        f'<circle cx="{x(p["order_lines"]):.1f}" cy="{y(p["seconds"]):.1f}" r="4"/>'
-        f'<text x="{x(p["order_lines"]) + 6:.1f}" y="{y(p["seconds"]) - 8:.1f}">'
-        f'{p["customers"]:,} customers: {p["seconds"]:.0f} s</text>' for p in points)
-    linear = (f'<path d="M{x(0):.1f},{y(0):.1f} L{x(max_x):.1f},{y(points[-1]["seconds"] * max_x / points[-1]["order_lines"]):.1f}" '
-              'stroke="#999" stroke-dasharray="4 4" fill="none"/>') if points[-1]["order_lines"] else ""
+    dots = "".join(f'<circle cx="{x(p["order_lines"]):.1f}" cy="{y(p["seconds"]):.1f}" r="4"/>' for p in points)
+    ticks = "".join(
+        f'<text x="{x(max_x * f):.1f}" y="{height - pad + 18}" text-anchor="middle">{max_x * f / 1e6:.1f}M</text>'
+        f'<text x="{pad - 8}" y="{y(max_y * f) + 4:.1f}" text-anchor="end">{max_y * f:.0f}</text>'
+        for f in (0, 0.25, 0.5, 0.75, 1))
+    legend = "".join(
+        f'<text x="{pad + 12}" y="{pad - 24 + 16 * i}">{p["customers"]:,} customers, {p["order_lines"]:,} lines: '
+        f'{p["seconds"]:.0f} s</text>' for i, p in enumerate(points))
+    last = points[-1]
+    linear = (f'<path d="M{x(0):.1f},{y(0):.1f} L{x(max_x):.1f},{y(last["seconds"] * max_x / last["order_lines"]):.1f}" '
+              'stroke="#999" stroke-dasharray="4 4" fill="none"/>') if last["order_lines"] else ""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
             f'font-size="12"><rect width="100%" height="100%" fill="#fff"/>'
             f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#333"/>'
-            f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#333"/>'
-            f'<text x="{width / 2}" y="{height - 16}" text-anchor="middle">order lines ({max_x:,} at the right end)</text>'
+            f'<line x1="{pad}" y1="{pad - 40}" x2="{pad}" y2="{height - pad}" stroke="#333"/>{ticks}'
+            f'<text x="{width / 2}" y="{height - 18}" text-anchor="middle">order lines (dashed: linear through '
+            f'the largest point)</text>'
             f'<text x="16" y="{height / 2}" transform="rotate(-90 16 {height / 2})" text-anchor="middle">'
             f'full build, seconds</text>{linear}'
-            f'<path d="{path}" stroke="#1f6feb" stroke-width="2" fill="none"/><g fill="#1f6feb">{marks}</g></svg>\n')
+            f'<path d="{path}" stroke="#1f6feb" stroke-width="2" fill="none"/><g fill="#1f6feb">{dots}</g>'
+            f'<g fill="#333">{legend}</g></svg>\n')
 
 
 def main() -> None:

@@ -243,7 +243,7 @@ def _make_folder(folder: str) -> None:
         for i in range(2, len(parts) + 1):
             prefix = "/".join(parts[:i])
             if os.path.lexists(prefix) and not os.path.isdir(prefix):
-                os.unlink(prefix)
+                _unlink(prefix)  # (another worker may have removed it already)
                 break
         os.makedirs(folder, exist_ok=True)
 
