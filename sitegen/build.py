@@ -58,7 +58,9 @@ def prepare_site(config: Config, as_of: pd.Timestamp) -> tuple[site_pages.Site, 
     if dataset.error_count or any(p.severity == "error" for p in playbook_problems):
         raise DataError([*dataset.problems, *playbook_problems])
     metrics = compute_metrics(dataset, config, as_of)
-    return site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook), playbook_problems
+    site = site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook,
+                           playbook_problems=tuple(playbook_problems))
+    return site, playbook_problems
 
 
 def build_site(config: Config, *, out: Path | None = None, as_of: str | None = None,

@@ -57,6 +57,7 @@ class Site:
     metrics: Metrics
     playbook: Any = None
     nav: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    playbook_problems: tuple[Any, ...] = ()  # the playbook's warnings (errors stop the build before pages)
 
     @property
     def language(self) -> str:

@@ -152,3 +152,17 @@ def test_a_playbook_without_the_configured_language_falls_back_with_a_warning(pl
     playbook, problems = load(site)
     assert [p.severity for p in problems] == ["warning"] and "no zh-CN folder" in problems[0].message
     assert playbook.stage_guide("lead") is not None  # sitegen's default, in Chinese
+
+
+def test_playbook_warnings_are_listed_on_the_data_quality_page(playbook_site) -> None:
+    body = "See [the missing <script> page](../scripts/missing-<b>.md).\n"
+    site = playbook_site({"scripts/first-call.md": page(SCRIPT, body)})
+    (site / "data").mkdir()
+    (site / "data" / "orders.csv").write_text("customer_id,order_date,amount\nC1,2026-01-05,10\n", encoding="utf-8")
+    result = build_site(load_config(cwd=site), as_of="2026-06-30")
+    html = (result.out / "data-quality" / "index.html").read_text(encoding="utf-8")
+    section = html[html.index('id="playbook-problems"'):]
+    assert "content/playbook/en/scripts/first-call.md" in section
+    assert "link to a page that does not exist: ../scripts/missing-&lt;b&gt;.md" in section
+    assert "<b>" not in section.split("</section>")[0]
+    assert "check the path; the link is shown as plain text" in section
