@@ -153,8 +153,8 @@ def text_column(labels: np.ndarray, codes: np.ndarray) -> pd.Series:
     converting each label used once rather than every row."""
     if not len(codes):
         return pd.Series(labels[codes])
-    used = np.bincount(codes, minlength=len(labels)) > 0
-    return pd.Series(pd.Series(labels[used]).array.take((np.cumsum(used) - 1)[codes]))
+    renumbered, used = occurring(codes, labels)
+    return pd.Series(pd.Series(used).array.take(renumbered))
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
