@@ -49,7 +49,7 @@ def check_data(config: Config) -> tuple[Dataset, list[Problem]]:
     return load_dataset(config), load_playbook(config)[1]
 
 
-def prepare_site(config: Config, as_of: pd.Timestamp) -> tuple[site_pages.Site, list[Problem]]:
+def prepare_site(config: Config, as_of: pd.Timestamp) -> site_pages.Site:
     """Load the data and the playbook and compute the metrics: the steps every user of a build's
     figures shares (the build itself, the email digest). Raises :class:`DataError` on errors;
     returns the site and the playbook's warnings."""
@@ -58,9 +58,8 @@ def prepare_site(config: Config, as_of: pd.Timestamp) -> tuple[site_pages.Site, 
     if dataset.error_count or any(p.severity == "error" for p in playbook_problems):
         raise DataError([*dataset.problems, *playbook_problems])
     metrics = compute_metrics(dataset, config, as_of)
-    site = site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook,
+    return site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook,
                            playbook_problems=tuple(playbook_problems))
-    return site, playbook_problems
 
 
 def build_site(config: Config, *, out: Path | None = None, as_of: str | None = None,
@@ -79,7 +78,8 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
     record = None if force else reusable_output(out, print_)
     if record is not None:
         return _reused(out, record, reporter)
-    site, playbook_problems = prepare_site(config, as_of_day)
+    site = prepare_site(config, as_of_day)
+    playbook_problems = site.playbook_problems
     reporter.timing("load and metrics", time.perf_counter() - started)
     dataset, metrics = site.dataset, site.metrics
     for problem in playbook_problems:
@@ -100,7 +100,7 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
                        problems=dataset.problems, warning_count=dataset.warning_count)
 
 
-def _record(print_: str, pages: int, dataset: Dataset, playbook_problems: list[Problem]) -> dict:
+def _record(print_: str, pages: int, dataset: Dataset, playbook_problems: tuple[Problem, ...]) -> dict:
     """What a later build needs to report when it finds this output up to date."""
     return {"fingerprint": print_, "pages": pages, "warning_count": dataset.warning_count,
             "problems": [p.as_dict() for p in dataset.problems if p.severity == "warning"],

@@ -72,7 +72,7 @@ def build_digest(config: Config, *, period: str | None = None, as_of: str | None
     base_url = require_base_url(config)
     today = as_of_date(config, as_of)
     chosen = choose_period(config, today, period)  # usage errors before the (slow) metrics
-    site, _ = prepare_site(config, today)  # the same inputs, metrics and pages as a build
+    site = prepare_site(config, today)  # the same inputs, metrics and pages as a build
     require_report(site.metrics, chosen)
     links = Links(base_url, page_paths(site))
     context = digest_context(site, chosen, links)
