@@ -20,6 +20,7 @@ from sitegen.build import build_site
 from sitegen.config import Config
 from sitegen.errors import ConfigError, ConfigProblem, DataError, SitegenError
 from sitegen.reporter import Reporter
+from sitegen.write import beside
 
 HOST = "127.0.0.1"
 Snapshot = dict[str, tuple[int, int] | None]
@@ -33,9 +34,7 @@ def watched_paths(config: Config) -> list[Path]:
 def build_paths(config: Config) -> tuple[Path, ...]:
     """What a build writes (output, staging folder, the retired output it keeps, lock file): never a
     reason to rebuild."""
-    out = config.output_dir
-    return (out, out.with_name(f".{out.name}.staging"), out.with_name(f".{out.name}.previous"),
-            out.with_name(f".{out.name}.lock"))
+    return (config.output_dir, *beside(config.output_dir))
 
 
 def snapshot(paths: list[Path], ignore: tuple[Path, ...] = ()) -> Snapshot:

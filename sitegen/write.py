@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 MANIFEST = ".sitegen-manifest"  # one "path<TAB>size" line per file of the output
@@ -31,12 +31,13 @@ class WriteStats:
     deleted: int = 0
 
 
-def safe_relpath(path: str) -> PurePosixPath:
-    """A page path that cannot leave the output folder (no absolute paths, no ``..``)."""
-    return PurePosixPath(_checked(path))
+def beside(out: Path) -> tuple[Path, Path, Path]:
+    """What a build keeps beside the output folder: (the staging folder, the retired output kept for
+    recycling, the lock file)."""
+    return tuple(out.with_name(f".{out.name}.{name}") for name in ("staging", "previous", "lock"))  # type: ignore
 
 
-def _checked(path: str) -> str:
+def safe_relpath(path: str) -> str:
     """``path`` when it is a safe relative path: no empty, ``.`` or ``..`` part (so not absolute either),
     no backslash, NUL or line break; else ValueError."""
     if any(part in ("..", ".", "") for part in path.split("/")) or any(c in path for c in "\\\0\t\n\r"):
@@ -58,8 +59,7 @@ class SiteWriter:
 
     def __init__(self, out: Path):
         self.out = out.resolve()
-        self.staging = self.out.with_name(f".{self.out.name}.staging")
-        self.previous = self.out.with_name(f".{self.out.name}.previous")
+        self.staging, self.previous, self._lock_path = beside(self.out)
         self.stats = WriteStats()
         self.paths: dict[str, int] = {}  # path -> size of every file staged so far
         self._lock_fd: int | None = None
@@ -104,7 +104,7 @@ class SiteWriter:
 
     def _lock(self) -> None:
         from sitegen.errors import BuildLocked
-        fd = os.open(self.out.with_name(f".{self.out.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -122,7 +122,7 @@ class SiteWriter:
 
         Called tens of thousands of times per build: plain ``os`` calls on strings, and each
         staging folder is created once."""
-        key = _checked(path)
+        key = safe_relpath(path)
         if key in self.paths:
             raise ValueError(f"two pages want the same path: {key}")
         self.paths[key] = len(data)
