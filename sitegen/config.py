@@ -20,7 +20,7 @@ from sitegen.errors import ConfigError, ConfigProblem
 LANGUAGES = ("en", "zh-CN")
 TABLES = (
     "pipeline", "stage_history", "orders", "customers", "contacts",
-    "activities", "targets", "feedback", "channel_costs",
+    "activities", "targets", "feedback", "channel_costs", "complaints",
 )
 
 
@@ -64,6 +64,19 @@ class Table:
 
 
 @dataclass(frozen=True)
+class ServiceLevel:
+    """The service promise for one complaint severity: first response and resolution deadlines."""
+
+    response_hours: float
+    resolution_days: float
+
+
+SEVERITIES = ("high", "medium", "low")
+DEFAULT_SERVICE = MappingProxyType({"high": ServiceLevel(4.0, 2.0), "medium": ServiceLevel(8.0, 5.0),
+                                    "low": ServiceLevel(24.0, 10.0)})
+
+
+@dataclass(frozen=True)
 class Site:
     title: str = "Sales dashboard"
     language: str = "en"
@@ -94,6 +107,12 @@ class Rules:
     satisfaction_goal: float = 0.90
     aov_growth_goal: float = 0.10
     monthly_new_customers_goal: int = 0
+    payment_terms_days: int = 30
+    contact_types: tuple[str, ...] = ("visit", "meeting")
+
+
+TIER_NAMES = ("strategic", "key", "general", "potential")
+DEFAULT_CONTACT_DAYS = MappingProxyType({"strategic": 30, "key": 60, "general": 180, "potential": None})
 
 
 @dataclass(frozen=True)
@@ -113,6 +132,9 @@ class Config:
     content_dir: Path
     templates_dir: Path
     max_problems: int = 200
+    contact_every_days: Mapping[str, int | None] = field(  # tier -> days between contacts (None: no promise)
+        default_factory=lambda: DEFAULT_CONTACT_DAYS)
+    service: Mapping[str, ServiceLevel] = field(default_factory=lambda: DEFAULT_SERVICE)  # severity -> promise
 
     @property
     def stage_keys(self) -> tuple[str, ...]:
@@ -156,6 +178,11 @@ RULE_KEYS: dict[str, Check] = {
     "excluded_order_statuses": STR_LIST, "dayfirst": BOOL,
     "retention_goal": SHARE, "repurchase_goal": SHARE, "sales_cycle_goal_days": POS_INT,
     "satisfaction_goal": SHARE, "aov_growth_goal": NUM, "monthly_new_customers_goal": INT,
+    "payment_terms_days": (lambda v: _is_int(v) and v >= 0, "a whole number of days, 0 or more"),
+    "contact_types": STR_LIST,
+}
+TIER_KEYS: dict[str, Check] = {
+    "contact_every_days": (lambda v: _is_int(v) and v >= 0, "a whole number of days, 0 or more (0: no promise)"),
 }
 BUILD_KEYS: dict[str, Check] = {"output": STR, "content": STR, "templates": STR, "max_problems": POS_INT}
 TABLE_KEYS: dict[str, Check] = {
@@ -167,7 +194,11 @@ STAGE_KEYS: dict[str, Check] = {
     "key": STR, "name": (lambda v: isinstance(v, (str, dict)), "a string or a table of language = name"),
     "aliases": STR_LIST, "probability": SHARE, "max_days": POS_INT,
 }
-TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build")
+SERVICE_KEYS: dict[str, Check] = {
+    "response_hours": (lambda v: _is_number(v) and v > 0, "a number of hours above 0"),
+    "resolution_days": (lambda v: _is_number(v) and v > 0, "a number of days above 0"),
+}
+TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build", "tiers", "service")
 
 
 class _Collector:
@@ -233,6 +264,8 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
     rules_raw = c.section(raw.get("rules", {}), "rules", RULE_KEYS)
     if "excluded_order_statuses" in rules_raw:
         rules_raw["excluded_order_statuses"] = tuple(rules_raw["excluded_order_statuses"])
+    if "contact_types" in rules_raw:
+        rules_raw["contact_types"] = tuple(rules_raw["contact_types"])
     rules = Rules(**rules_raw)
     if rules.grade_medium > rules.grade_high:
         c.add("rules.grade_medium", "must not exceed rules.grade_high")
@@ -240,6 +273,8 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
         c.add("rules.key_share", "strategic_share + key_share must not exceed 1")
     build = c.section(raw.get("build", {}), "build", BUILD_KEYS)
     _check_aliases(c, stages, won, lost)
+    contact_days = _tiers(c, raw.get("tiers", {}))
+    service = _service(c, raw.get("service", {}))
     if c.problems:
         raise ConfigError(c.problems)
     return Config(
@@ -248,7 +283,8 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
         output_dir=(root / build.get("output", "output")).resolve(),
         content_dir=(root / build.get("content", "content")).resolve(),
         templates_dir=(root / build.get("templates", "templates")).resolve(),
-        max_problems=build.get("max_problems", 200),
+        max_problems=build.get("max_problems", 200), contact_every_days=contact_days,
+        service=service,
     )
 
 
@@ -326,6 +362,29 @@ def _stages(c: _Collector, raw: Any) -> tuple[Stage, ...]:
     for key in {k for k in keys if keys.count(k) > 1}:
         c.add("stages", f"stage key {key!r} appears more than once")
     return tuple(stages) or DEFAULT_STAGES
+
+
+def _tiers(c: _Collector, raw: Any) -> Mapping[str, int | None]:
+    """``[tiers.<tier>] contact_every_days``: the contact promise per tier (0 = none), over the defaults."""
+    days = dict(DEFAULT_CONTACT_DAYS)
+    tables = c.section(raw, "tiers", {t: (lambda v: isinstance(v, dict), "a table") for t in TIER_NAMES})
+    for tier, table in tables.items():
+        values = c.section(table, f"tiers.{tier}", TIER_KEYS)
+        if "contact_every_days" in values:
+            days[tier] = values["contact_every_days"] or None
+    return MappingProxyType(days)
+
+
+def _service(c: _Collector, raw: Any) -> Mapping[str, ServiceLevel]:
+    """``[service.<severity>]`` response_hours and resolution_days, each over its default."""
+    levels = dict(DEFAULT_SERVICE)
+    tables = c.section(raw, "service", {s: (lambda v: isinstance(v, dict), "a table") for s in SEVERITIES})
+    for severity, table in tables.items():
+        values = c.section(table, f"service.{severity}", SERVICE_KEYS)
+        default = DEFAULT_SERVICE[severity]
+        levels[severity] = ServiceLevel(float(values.get("response_hours", default.response_hours)),
+                                        float(values.get("resolution_days", default.resolution_days)))
+    return MappingProxyType(levels)
 
 
 def _outcomes(c: _Collector, raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:

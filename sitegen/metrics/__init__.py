@@ -37,7 +37,9 @@ class Metrics:
     - ``stage_probabilities``: stage: won, lost, historical, probability, source ("history" / "config").
     - ``customers``: customer of any table: SPEC §6 columns, master data, revenue_window, orders_window, aov,
       margin, cva, open_deals, won_deals, weighted_pipeline, median_gap_days, risk_after_days, at_risk,
-      last_activity_date, nps_last, csat_last, nps_responses, csat_responses, feedback_last_date.
+      last_activity_date, nps_last, csat_last, nps_responses, csat_responses, feedback_last_date,
+      last_contact_date, contact_every_days, days_since_contact, contact_overdue (missing without activities),
+      and with a paid_amount column receivable_outstanding, receivable_overdue, oldest_overdue_date, days_past_due.
     - ``opportunities``: deal existing at as_of: SPEC §6 columns, the input columns, reached, reached_stage,
       closed_on, crm_probability, last_activity, days_since_activity, days_in_stage, next_action_date,
       no_next_action, next_action_overdue, region.
@@ -55,7 +57,8 @@ class Metrics:
       win_rate_value, avg_deal_size, sales_cycle_days_median, sales_cycle_days_mean; at the period's end
       open_opportunities, open_pipeline, weighted_pipeline, stale_opportunities, overdue_opportunities;
       revenue_target, revenue_target_source, attainment, attainment_warning, new_customers_target,
-      new_customers_attainment. Only records dated up to the period's end count.
+      new_customers_attainment; with a paid_amount column receivables_collected, receivables_overdue.
+      Only records dated up to the period's end count.
     - ``breakdowns``: period (and "window") x dimension (owner, region, channel, product, lead_source) x key:
       kind, revenue, margin, orders, active_customers, new_customers, quantity, deals_created, won_deals,
       lost_deals, won_amount, win_rate, avg_deal_size, open_deals, open_pipeline, weighted_pipeline,
@@ -85,6 +88,12 @@ class Metrics:
     - ``feedback``: customer with feedback: nps_responses, csat_responses, nps_last, csat_last,
       feedback_last_date.
     - ``product_months``: product x month of the order: product, month_id, revenue, margin, quantity, lines.
+    - ``receivables``: the metrics.json section (outstanding, overdue, aging, dso_days, customers_overdue);
+      None when orders have no paid_amount column.
+    - ``receivable_lines``: order x due date with an open amount: customer_id, order_key, order_date, due_date,
+      amount, paid_amount, open_amount, days_past_due (by customer, oldest due first; empty without paid_amount).
+    - ``owner_followup``: account owner: receivable_outstanding, receivable_overdue, customers_overdue,
+      contact_overdue (customers whose tier contact promise is broken).
     """
 
     as_of: pd.Timestamp
@@ -112,6 +121,9 @@ class Metrics:
     cohorts: Frame = _frame()
     feedback: Frame = _frame()
     product_months: Frame = _frame()
+    receivables: Mapping[str, Any] | None = None
+    receivable_lines: Frame = _frame()
+    owner_followup: Frame = _frame()
 
     @property
     def owner_months(self) -> Frame:

@@ -10,9 +10,9 @@ import pandas as pd
 from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.metrics import breakdowns as bd
-from sitegen.metrics import channels, customers, feedback, forecast, funnel, opportunities, orders, outcomes
+from sitegen.metrics import channels, contact, customers, feedback, forecast, funnel, opportunities, orders, outcomes
 from sitegen.metrics import periods as cal
-from sitegen.metrics import pipeline, reduce, reports, stages, targets, team
+from sitegen.metrics import pipeline, receivables, reduce, reports, stages, targets, team
 
 WORKING_COLUMNS = ("pos", "opportunity_id", "customer_id", "owner", "lead_source", "lost_reason", "status", "stage",
                    "reached", "amount", "weighted_amount", "created_date", "close_date", "closed_on", "stale",
@@ -37,11 +37,15 @@ def compute(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> dict[str, 
     out.update(_team(inputs, working, out["customers"], window_start))
     periods = reports.report_periods(inputs)
     figures, breakdown, funnels = reports.period_tables(inputs, periods)
+    figures = receivables.period_figures(reduced.receivables, figures)
     breakdown = pd.concat([_window_breakdown(inputs, working, window_start), breakdown], ignore_index=True)
     out.update(periods=figures, breakdowns=breakdown, reports=reports.build_reports(figures, breakdown, funnels))
     out["kpis"] = {**_order_kpis(dataset, reduced, window_start, as_of, config), **out.pop("_pipeline"),
                    **out.pop("_team"), **out.pop("_feedback"),
                    "at_risk_customers": int(out["customers"]["at_risk"].sum()) if dataset.has("orders") else None}
+    out["receivables"] = receivables.summary(reduced.receivables, reduced.orders, as_of)
+    out["receivable_lines"] = reduced.receivables.lines if reduced.receivables is not None else pd.DataFrame()
+    out["owner_followup"] = receivables.by_owner(out["customers"])
     return out
 
 
@@ -57,11 +61,24 @@ def _customers(dataset: Dataset, reduced: reduce.Reduced, deals: pd.DataFrame, c
     table = customers.customer_table(dataset, reduced, deals, config, as_of, window_start)
     per_customer = feedback.customer_feedback(feedback.responses(dataset.get("feedback"), None, as_of, True))
     table = table.join(per_customer, on="customer_id")
+    table = _followup(table, dataset, reduced, config, as_of)
     for col in ("nps_responses", "csat_responses"):
         table[col] = table[col].fillna(0).astype("int64")
     window_feedback = feedback.responses(dataset.get("feedback"), window_start, as_of, undated=True)
     return {"customers": table, "feedback": per_customer.reset_index(),
             "_feedback": feedback.feedback_kpis(window_feedback, dataset.has("feedback"))}
+
+
+def _followup(table: pd.DataFrame, dataset: Dataset, reduced: reduce.Reduced, config: Config,
+              as_of: pd.Timestamp) -> pd.DataFrame:
+    """The customer table with receivables (when orders have paid_amount) and the tier contact promise."""
+    ids = table["customer_id"]
+    if reduced.receivables is not None:
+        money = reduced.receivables.customers.drop(columns=list(receivables.BUCKETS)).reindex(ids)
+        table = table.assign(**{col: money[col].array for col in money})
+    status = contact.contact_status(table.set_index("customer_id")["tier"], reduced.customer_contact,
+                                    config.contact_every_days, as_of, dataset.has("activities"))
+    return table.assign(**{col: status[col].array for col in status})
 
 
 def _pipeline(base: pipeline.DealBase, deals: pd.DataFrame, config: Config, as_of: pd.Timestamp,
@@ -137,6 +154,7 @@ def single_report(dataset: Dataset, config: Config, label: str, as_of: pd.Timest
         return None
     wanted = {label, cal.previous(period, fy).label, cal.year_ago(period, fy).label}
     figures, breakdown, funnels = reports.period_tables(inputs, same_kind)
+    figures = receivables.period_figures(reduced.receivables, figures)
     keep = figures["period"].isin(wanted)
     return reports.build_reports(figures[keep], breakdown[breakdown["period"].isin(wanted)], funnels)[label]
 

@@ -17,8 +17,10 @@ import pandas as pd
 from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.metrics.activity import activity_days, deal_activity
+from sitegen.metrics.contact import last_contacts
 from sitegen.metrics.grouped import UNASSIGNED, UNKNOWN, factorize, inverse_order, nan_as_zero, occurring
 from sitegen.metrics.periods import month_ids
+from sitegen.metrics.receivables import Receivables, reduce_lines
 
 NAT_INT = np.iinfo(np.int64).min  # NaT as datetime64[ns] integers
 
@@ -35,6 +37,8 @@ class Reduced:
     deal_next_action: pd.Series     # opportunity_id -> latest next_action_date planned in activities
     activities: pd.DataFrame        # owner, type, date, activities (count per owner x type x day)
     customer_activity: pd.Series    # customer_id -> latest activity date
+    customer_contact: pd.Series     # customer_id -> latest contact (an activity of a [rules] contact_types type)
+    receivables: Receivables | None  # None without a paid_amount column in orders
 
 
 def customer_universe(dataset: Dataset, order_customers: np.ndarray) -> pd.Index:
@@ -57,10 +61,14 @@ def reduce_dataset(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> Red
     orders = orders_from_lines(lines, ids, _customer_owner(dataset, ids)) if lines is not None else empty_orders()
     owner_days, customer_last = activity_days(dataset, as_of)
     visits, planned = deal_activity(dataset, as_of)
+    receivable = None
+    if lines is not None and "paid_amount" in lines:
+        receivable = reduce_lines(lines, ids, as_of, config.rules.payment_terms_days)
     return Reduced(
         customer_ids=ids, orders=orders, customer_months=customer_months(orders),
         product_months=product_months(lines) if lines is not None else _empty_product_months(),
         deal_activity=visits, deal_next_action=planned, activities=owner_days, customer_activity=customer_last,
+        customer_contact=last_contacts(dataset, config.rules.contact_types, as_of), receivables=receivable,
     )
 
 
@@ -112,6 +120,10 @@ def order_lines(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> tuple[
     for name in ("order_id", "channel", "owner", "product"):
         if name in raw:
             out[name] = pd.Series(column(name), dtype=object)
+    if "paid_amount" in raw:  # receivables (only when the column exists: no column, no receivables)
+        out["paid_amount"] = column("paid_amount", float)
+        if "due_date" in raw:
+            out["due_date"] = column("due_date", "datetime64[ns]")
     return out, customers
 
 

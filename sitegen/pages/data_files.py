@@ -14,7 +14,8 @@ from sitegen.metrics.reports import records
 from sitegen.pages import File, Site
 
 CUSTOMER_COLUMNS = ("customer_id", "name", "tier", "rfm_segment", "r_score", "f_score", "m_score", "orders",
-                    "revenue", "first_order_date", "last_order_date", "recency_days", "open_pipeline", "owner", "url")
+                    "revenue", "first_order_date", "last_order_date", "recency_days", "open_pipeline", "owner", "url",
+                    "last_contact_date", "contact_overdue")
 OPPORTUNITY_COLUMNS = ("opportunity_id", "customer_id", "owner", "stage", "status", "amount", "probability",
                        "weighted_amount", "grade", "stale", "overdue", "age_days", "url")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -67,11 +68,15 @@ def period_entries(periods: pd.DataFrame) -> dict[str, dict[str, Any]]:
 
 
 def metrics_json(site: Site) -> bytes:
-    """data/metrics.json (SPEC §6): as_of, currency, kpis (null when the input is absent), funnel, periods."""
+    """data/metrics.json (SPEC §6): as_of, currency, kpis (null when the input is absent), funnel, periods,
+    and receivables (SPEC §7) when orders have paid_amount."""
     m = site.metrics
     metrics = {"as_of": m.as_of.strftime("%Y-%m-%d"), "currency": site.config.site.currency,
                "kpis": {k: jsonable(v) for k, v in m.kpis.items()}, "funnel": funnel_entries(m.funnel),
                "periods": period_entries(m.periods)}
+    if m.receivables is not None:  # absent without a paid_amount column (SPEC §7)
+        metrics["receivables"] = {k: jsonable(v) if not isinstance(v, dict) else {b: jsonable(x) for b, x in v.items()}
+                                  for k, v in m.receivables.items()}
     return orjson.dumps(metrics, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
