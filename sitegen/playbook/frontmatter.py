@@ -15,6 +15,8 @@ import yaml
 
 from sitegen.config import Config
 from sitegen.dataset.problems import Problem, Severity
+from sitegen.playbook import safeyaml
+from sitegen.playbook.safeyaml import QUOTE_CHARS, quote
 
 KINDS = ("stage-guide", "script", "template", "checklist", "policy", "role")
 TIERS = ("strategic", "key", "general", "potential")
@@ -70,7 +72,7 @@ class _Fields:
                 self.add(key, "missing", f'add a line like {key}: "..." between the --- lines')
             return None
         if not isinstance(value, str):
-            self.add(key, f"must be text, got {value!r}", "put the value in quotes")
+            self.add(key, f"must be text, got {quote(value)}", "put the value in quotes")
             return None
         return value.strip()
 
@@ -78,7 +80,7 @@ class _Fields:
         value = self.text(key, required)
         if value is None or value in allowed:
             return value
-        self.add(key, f"unknown value {value!r}", _did_you_mean(value, allowed))
+        self.add(key, f"unknown value {quote(value)}", _did_you_mean(value, allowed))
         return None
 
     def stage(self, config: Config) -> str | None:
@@ -86,13 +88,13 @@ class _Fields:
         if value is None:
             return None
         if not isinstance(value, str) or value not in config.stage_keys:
-            hint = _did_you_mean(str(value), config.stage_keys, _stage_labels(config))
+            hint = _did_you_mean(value if isinstance(value, str) else "", config.stage_keys, _stage_labels(config))
             if self.lenient_stages:
-                self.add("stage", f"sitegen's default playbook has a page for stage {value!r}, which is not "
+                self.add("stage", f"sitegen's default playbook has a page for stage {quote(value)}, which is not "
                          "in your [[stages]]", "copy the default playbook with `sitegen init` and adapt it; "
                          + hint, "warning")
             else:
-                self.add("stage", f"unknown stage {value!r}", hint)
+                self.add("stage", f"unknown stage {quote(value)}", hint)
             return None
         return value
 
@@ -102,7 +104,7 @@ class _Fields:
             self.add(key, "missing", f"add a line like {key}: 1 (pages are sorted by it)")
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add(key, f"must be a whole number, got {value!r}", f"for example {key}: 3")
+            self.add(key, f"must be a whole number, got {quote(value)}", f"for example {key}: 3")
             return None
         return value
 
@@ -118,7 +120,7 @@ class _Fields:
         items = tuple(v.strip() for v in value)
         for item in items:
             if allowed is not None and item not in allowed:
-                self.add(key, f"unknown value {item!r}", _did_you_mean(item, allowed))
+                self.add(key, f"unknown value {quote(item)}", _did_you_mean(item, allowed))
                 return None
         return items
 
@@ -127,16 +129,14 @@ def parse_header(front: str, file: str, config: Config, *, lenient_stages: bool 
                  ) -> tuple[Header | None, list[Problem]]:
     """Validate the YAML between the ``---`` lines; ``None`` with problems when it is unusable."""
     try:
-        loader = yaml.SafeLoader(front)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
+        node, data = safeyaml.load(front)
+    except safeyaml.Unsafe as exc:
+        return None, [Problem(file, exc.line, "", exc.message, exc.hint)]
+    except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         reason = getattr(exc, "problem", None) or str(exc)
+        reason = reason if len(reason) <= 2 * QUOTE_CHARS else reason[:2 * QUOTE_CHARS - 1] + "…"
         return None, [Problem(file, line, "", f"front matter is not valid YAML: {reason}",
                               "check quotes, colons and indentation")]
     if not isinstance(data, dict):
@@ -186,10 +186,10 @@ def _check_keys(f: _Fields, node: yaml.Node) -> None:
     for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
         key, line = str(key_node.value), key_node.start_mark.line + 2
         if key in seen:
-            f.problems.append(Problem(f.file, line, "", f"front matter: {key}: appears twice",
+            f.problems.append(Problem(f.file, line, "", f"front matter: {quote(key)[1:-1]}: appears twice",
                                       "keep one of the lines"))
         elif key not in KNOWN_FIELDS:
-            f.problems.append(Problem(f.file, line, "", f"front matter: unknown field {key!r}",
+            f.problems.append(Problem(f.file, line, "", f"front matter: unknown field {quote(key)}",
                                       _did_you_mean(key, KNOWN_FIELDS)))
         seen.add(key)
 
@@ -206,12 +206,12 @@ def _stage_labels(config: Config) -> dict[str, str]:
 def _did_you_mean(value: str, allowed: tuple[str, ...], labels: Mapping[str, str] | None = None) -> str:
     """``did you mean 'x'?`` from the allowed values (and labels mapping to them), plus the full list."""
     choices = ", ".join(allowed)
-    folded = value.strip().casefold()
+    folded = value[:QUOTE_CHARS].strip().casefold()
     candidates: dict[str, str] = {a.casefold(): a for a in allowed}
     candidates.update(labels or {})
     close = get_close_matches(folded, list(candidates), n=1, cutoff=0.6)
     if close:
-        return f"did you mean {candidates[close[0]]!r}? known values: {choices}"
+        return f"did you mean {quote(candidates[close[0]])}? known values: {choices}"
     return f"known values: {choices}"
 
 
