@@ -21,6 +21,7 @@ from sitegen.dataset import display_path
 from sitegen.dataset.problems import Problem
 from sitegen.playbook.frontmatter import EXTRA_FIELDS, KINDS, ROLES, TIERS, Header, parse_header, split
 from sitegen.playbook.markup import TocEntry, render_body
+from sitegen.playbook.safeyaml import quote
 from sitegen.resources import default_content
 
 URL_ROOT = "playbook"
@@ -97,6 +98,7 @@ def load_playbook(config: Config) -> tuple[Playbook, list[Problem]]:
         for href in rendered.broken_links:
             problems.append(Problem(s.file, _line_of(s.raw, href), "", f"link to a page that does not exist: {href}",
                                     "check the path; the link is shown as plain text", "warning"))
+        problems.extend(_remote_image(s, src, config) for src in rendered.remote_images)
         h = s.header
         documents.append(Document(
             source=s.source, url=s.url, title=h.title, kind=h.kind, order=h.order, summary=h.summary,
@@ -187,6 +189,17 @@ def _resolver(page: _Source, urls: Mapping[str, str]):
         return link + (f"#{parts.fragment}" if parts.fragment else "")
 
     return resolve
+
+
+def _remote_image(page: _Source, src: str, config: Config) -> Problem:
+    """The warning for an image loaded from another host (dropped from the page: it shows its alt text)."""
+    static = display_path(config.templates_dir / "static", config.root)
+    assets = posixpath.relpath("assets", posixpath.dirname(page.url))
+    body_line, at = page.raw.count("\n") - page.body.count("\n") + 1, _line_of(page.body, src)
+    line = body_line + at - 1 if at else body_line
+    return Problem(page.file, line, "", f"remote image {quote(src)} is not allowed: the site must work offline",
+                   f"save the image in {static}/ and link it relatively, as {assets}/NAME.png; "
+                   "the page shows the image's alt text instead", "warning")
 
 
 def _line_of(text: str, needle: str) -> int:

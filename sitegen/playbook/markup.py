@@ -4,7 +4,8 @@ Python-Markdown renders (tables, fenced code, toc, attribute lists, admonitions)
 tree processors of ours: ``- [ ]`` task-list items become disabled checkboxes, and links are
 rewritten through a resolver (``../scripts/first-call.md`` -> the page's URL). nh3 then removes
 anything that could run script: only the tags and attributes those extensions produce survive,
-and URLs must be http(s), mailto or relative.
+and URLs must be http(s), mailto or relative. The site must work offline, so an image from
+another host (``https://…``, ``//host/…``) is replaced by its alt text and reported.
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ _TASK = re.compile(r"\[([ xX])\][ \t]+")
 _NOT_IN_LABEL = {"ul", "ol", "p", "div", "table", "pre", "blockquote", "dl", "hr", "details", "figure", "input",
                  "h1", "h2", "h3", "h4", "h5", "h6"}
 _TAG = re.compile(r"<[^>]*>")
+# nh3's output quotes every attribute with " and escapes " and > inside values, so these are exact.
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+# What a browser strips from a URL before reading it (C0 controls, space; tabs and newlines anywhere).
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_INSIDE = re.compile(r"[\t\n\r]")
+# A scheme (http:, https:, and http:host, which a file:// page reads as http://host) or a host (//, \\).
+_REMOTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2}")
 _SPACE = re.compile(r"\s+")
 
 
@@ -68,6 +77,7 @@ class Rendered:
     toc: tuple[TocEntry, ...]
     text: str
     broken_links: tuple[str, ...]
+    remote_images: tuple[str, ...] = ()    # sources of the images dropped because they are not local
 
 
 class _TaskLists(Treeprocessor):
@@ -150,10 +160,10 @@ def render_body(body: str, resolve: LinkResolver) -> Rendered:
         output_format="html",
     )
     raw = md.convert(body)
-    clean = sanitise(raw)
+    clean, remote = local_images_only(sanitise(raw))
     toc = tuple(_flatten(md.toc_tokens))  # type: ignore[attr-defined]
     broken = tuple(ours.links.broken) if ours.links else ()
-    return Rendered(html=clean, toc=toc, text=plain_text(clean), broken_links=broken)
+    return Rendered(html=clean, toc=toc, text=plain_text(clean), broken_links=broken, remote_images=remote)
 
 
 def sanitise(fragment: str) -> str:
@@ -161,6 +171,31 @@ def sanitise(fragment: str) -> str:
     return nh3.clean(fragment, tags=TAGS, attributes=ATTRIBUTES, tag_attribute_values=INPUT_TYPES,
                      set_tag_attribute_values=FORCED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
                      strip_comments=True)
+
+
+def local_images_only(clean_html: str) -> tuple[str, tuple[str, ...]]:
+    """Replace each ``<img>`` whose source is on another host by its alt text; also return those sources.
+
+    Images are the only element the sanitiser lets load anything (no ``srcset``, ``style``, media or
+    frames pass), and a site that is opened offline or from a file share must not call the network.
+    """
+    remote: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        attrs = {name: html.unescape(value) for name, value in _ATTR.findall(match.group(0))}
+        src = attrs.get("src", "")
+        if not is_remote(src):
+            return match.group(0)
+        remote.append(src)
+        alt = attrs.get("alt", "").strip() or "image"
+        return f'<span class="remote-image">[{html.escape(alt, quote=False)}]</span>'
+
+    return _IMG.sub(replace, clean_html), tuple(remote)
+
+
+def is_remote(url: str) -> bool:
+    """True when a browser would load ``url`` from a host (any scheme, or ``//host``), not from the site."""
+    return bool(_REMOTE.match(_URL_INSIDE.sub("", url.strip(_URL_EDGES))))
 
 
 def plain_text(clean_html: str) -> str:
