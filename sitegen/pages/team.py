@@ -64,15 +64,31 @@ def attainment_chart(months: pd.DataFrame | None) -> dict[str, Any] | None:
                             line=target_line(months), line_name="Target")
 
 
+# scorecard counts of which one above zero makes an owner active in the window
+ACTIVITY_KEYS = ("revenue", "orders", "won_deals", "lost_deals", "open_deals", "customers", "activities")
+
+
+def is_inactive(row: dict[str, Any]) -> bool:
+    """True for a scorecard row without a single order, deal, customer or activity (a rep who left)."""
+    return all(pd.isna(row.get(key)) or row.get(key) == 0 for key in ACTIVITY_KEYS)
+
+
+def inactive_row(owner: str, card: pd.DataFrame | None) -> dict[str, Any]:
+    """A scorecard row for an owner named somewhere but absent from the scorecard (a rep who left):
+    every figure empty, and ``owner`` last so that no scorecard column can blank it."""
+    return {**dict.fromkeys(card.columns if card is not None else ()), "owner": owner}
+
+
 def pages(site: Site) -> Iterator[Page]:
     card = scorecard(site)
     columns = scorecard_columns(card) if card is not None else []
     rows = records(card) if card is not None else []
     listed = {row["owner"] for row in rows}
-    rows += [{"owner": owner, **dict.fromkeys(card.columns if card is not None else ())}
-             for owner in sorted(site.owner_slugs) if owner not in listed]  # every owner linked anywhere has a page
+    rows += [inactive_row(owner, card)  # every owner linked anywhere has a page
+             for owner in sorted(site.owner_slugs) if owner not in listed]
     for row in rows:
         row["href"] = site.owner_href(row["owner"])
+        row["inactive"] = is_inactive(row)
         row["below"] = row.get("attainment_ytd") is not None and \
             row["attainment_ytd"] < site.config.rules.attainment_warning
     context = common(site, "team/index.html", "team", "Team")
