@@ -9,6 +9,7 @@ a complete output.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from functools import partial
@@ -23,6 +24,11 @@ from sitegen.reporter import Reporter
 from sitegen.write import beside
 
 HOST = "127.0.0.1"
+# The names a browser on this machine uses for the server. Any other Host header is refused, so a web
+# page whose domain the attacker re-points at 127.0.0.1 (DNS rebinding) cannot read the preview.
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+_HOST = re.compile(r"(?P<name>\[[^\]]*\]|[^:]*)(?::(?P<port>[0-9]{1,5}))?")
+REFUSED = b"This preview server answers only http://127.0.0.1, http://localhost or http://[::1].\n"
 Snapshot = dict[str, tuple[int, int] | None]
 
 
@@ -58,8 +64,29 @@ def snapshot(paths: list[Path], ignore: tuple[Path, ...] = ()) -> Snapshot:
     return state
 
 
+def local_host(header: str | None) -> bool:
+    """True when a Host header names this machine's loopback (127.0.0.1, localhost or [::1], any port)."""
+    match = _HOST.fullmatch((header or "").strip())
+    return bool(match) and match.group("name").lower() in LOCAL_NAMES
+
+
 class _Handler(SimpleHTTPRequestHandler):
-    """Static files with caching off (every reload shows the latest build) and no request log."""
+    """Static files with caching off (every reload shows the latest build), no request log, loopback names only."""
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if local_host(self.headers.get("Host")):
+            return True
+        self.close_connection = True
+        self.send_response(403)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(REFUSED)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(REFUSED)
+        return False
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")

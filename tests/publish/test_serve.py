@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
@@ -10,6 +11,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -100,6 +102,39 @@ def test_a_data_change_rebuilds_the_site(server: PreviewServer, site: Path) -> N
     wait_for(lambda: server.builds > builds and "Renamed Preview Co" in fetch(page)[1],
              "the customer page shows the new name")
     assert server.failures == failures
+
+
+def raw_get(url: str, host: str | None, method: str = "GET") -> tuple[int, str, dict[str, str]]:
+    """A request with exactly this Host header (None: no Host header at all)."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        conn.putrequest(method, "/", skip_host=True)
+        if host is not None:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8"), dict(response.headers)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example:{port}",
+                                  "localhost.evil.example", "127.0.0.2:{port}", "", None])
+def test_a_foreign_host_header_is_refused_against_dns_rebinding(server: PreviewServer, host: str | None) -> None:
+    port = server.httpd.server_address[1]
+    status, body, headers = raw_get(server.url, None if host is None else host.format(port=port))
+    assert status == 403
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert body.startswith("This preview server answers only http://127.0.0.1") and "<html" not in body
+    assert raw_get(server.url, None if host is None else host.format(port=port), "HEAD")[:2] == (403, "")
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "127.0.0.1", "localhost:{port}", "LocalHost", "[::1]:{port}",
+                                  "[::1]"])
+def test_loopback_host_headers_are_served(server: PreviewServer, host: str) -> None:
+    status, body, _ = raw_get(server.url, host.format(port=server.httpd.server_address[1]))
+    assert status == 200 and "<html" in body
 
 
 def test_snapshot_sees_new_changed_and_deleted_files(tmp_path: Path) -> None:
