@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ from sitegen.playbook import load_playbook
 from sitegen.render import Renderer
 from sitegen.reporter import Reporter
 from sitegen.resources import default_templates
-from sitegen.write import SiteWriter, WriteStats, read_manifest, reusable_output
+from sitegen.write import SiteWriter, WriteStats, read_manifest, reusable_output, safe_relpath
 
 STATIC = "static"  # folder of CSS/JS inside a templates folder, copied to assets/
 
@@ -44,17 +45,62 @@ class BuildResult:
     reused: bool = False
 
 
-def check_data(config: Config) -> tuple[Dataset, list[Problem]]:
-    """Load and validate every input, data and playbook, without rendering (``sitegen check``)."""
-    return load_dataset(config), load_playbook(config)[1]
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``sitegen check`` found: every problem of the data and the playbook, and, when there was
+    no error, how many pages and files the build would write (0 otherwise)."""
+
+    dataset: Dataset
+    problems: tuple[Problem, ...]
+    errors: int
+    warnings: int
+    planned: int = 0
+
+
+def check_site(config: Config, as_of: str | None = None) -> CheckResult:
+    """Everything a build does except rendering and writing (``sitegen check``): load and validate the
+    data and the playbook and, when they have no error, compute the metrics and plan every page, so
+    that whatever would make the build fail fails here too."""
+    dataset, playbook, playbook_problems = _load(config)
+    problems = (*dataset.problems, *playbook_problems)
+    errors = dataset.error_count + sum(1 for p in playbook_problems if p.severity == "error")
+    warnings = dataset.warning_count + sum(1 for p in playbook_problems if p.severity != "error")
+    planned = 0
+    if not errors:
+        metrics = compute_metrics(dataset, config, as_of_date(config, as_of))
+        planned = plan_pages(site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook,
+                                             playbook_problems=tuple(playbook_problems)))
+    return CheckResult(dataset, problems, errors, warnings, planned)
+
+
+def plan_pages(site: site_pages.Site) -> int:
+    """Every page's context and every file's bytes, made and dropped, their paths checked to be safe and
+    distinct: the build's work up to rendering. Returns the number of pages and files."""
+    seen: set[str] = set()
+    for section in site_pages.sections(site):
+        for item in section.items():
+            path = safe_relpath(item.path)
+            if path in seen:
+                raise ValueError(f"two pages want the same path: {path}")
+            seen.add(path)
+            if isinstance(item, site_pages.Page):
+                item.context
+            else:
+                item.data
+    return len(seen)
+
+
+def _load(config: Config) -> tuple[Dataset, Any, list[Problem]]:
+    """The data and the playbook, each with its problems."""
+    dataset = load_dataset(config)
+    playbook, playbook_problems = load_playbook(config)
+    return dataset, playbook, playbook_problems
 
 
 def prepare_site(config: Config, as_of: pd.Timestamp) -> site_pages.Site:
     """Load the data and the playbook and compute the metrics: the steps every user of a build's
-    figures shares (the build itself, the email digest). Raises :class:`DataError` on errors;
-    returns the site and the playbook's warnings."""
-    dataset = load_dataset(config)
-    playbook, playbook_problems = load_playbook(config)
+    figures shares (the build itself, the email digest). Raises :class:`DataError` on errors."""
+    dataset, playbook, playbook_problems = _load(config)
     if dataset.error_count or any(p.severity == "error" for p in playbook_problems):
         raise DataError([*dataset.problems, *playbook_problems])
     metrics = compute_metrics(dataset, config, as_of)
@@ -141,4 +187,4 @@ def plotly_js() -> Path:
     return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 
-__all__ = ["build_site", "check_data", "BuildResult"]
+__all__ = ["build_site", "check_site", "plan_pages", "BuildResult", "CheckResult"]

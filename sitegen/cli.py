@@ -1,6 +1,7 @@
 """The ``sitegen`` command: parse options, call the library, print problems, set exit codes.
 
-Exit codes (SPEC §5): 0 success, 1 data errors, 2 usage or configuration errors.
+Exit codes (SPEC §5): 0 success, 1 data errors, 2 usage or configuration errors, 3 an internal error
+(a bug: one line here, the traceback in a log file).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import click
 
 from sitegen.config import Config, load_config, parse_as_of
-from sitegen.errors import ConfigError, ConfigProblem, DataError, SitegenError
+from sitegen.errors import INTERNAL_ERROR, ConfigError, ConfigProblem, DataError, SitegenError, save_internal_error, summary
 from sitegen.reporter import StreamReporter
 
 WARNINGS_SHOWN = 10
@@ -27,7 +28,10 @@ def _config(config_path: str | None, data: str | None = None, out: str | None = 
     """Load the config and apply command-line overrides (they win over the file)."""
     import dataclasses
 
+    if out:
+        _remember_output(Path(out).resolve())
     config = load_config(Path(config_path) if config_path else None)
+    _remember_output(Path(out).resolve() if out else config.output_dir)
     changes = {}
     if data:
         changes["data_dir"] = Path(data).resolve()
@@ -38,6 +42,20 @@ def _config(config_path: str | None, data: str | None = None, out: str | None = 
             raise ConfigError([ConfigProblem("--base-url", "base_url", "must be an absolute http(s) URL")])
         changes["site"] = dataclasses.replace(config.site, base_url=base_url)
     return dataclasses.replace(config, **changes) if changes else config
+
+
+def _remember_output(folder: Path) -> None:
+    """Note the output folder of this command: an internal error's log goes beside it."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta["sitegen.output"] = folder
+
+
+def _log_folder() -> Path:
+    """Where an internal error's log goes: the output's parent folder, else the working folder."""
+    ctx = click.get_current_context(silent=True)
+    output = ctx.meta.get("sitegen.output") if ctx is not None else None
+    return output.parent if output is not None else Path.cwd()
 
 
 def _print_problems(problems, error_count: int, warning_count: int, verbose: bool) -> None:
@@ -55,9 +73,12 @@ def _print_problems(problems, error_count: int, warning_count: int, verbose: boo
 
 
 def _run(action) -> None:
-    """Turn sitegen's exceptions into messages and exit codes; never a traceback for bad input."""
+    """Turn sitegen's exceptions into messages and exit codes; never a traceback, whatever happens:
+    an unexpected exception is an internal error (exit 3), its traceback saved to a log file."""
     try:
         action()
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
     except ConfigError as exc:
         for p in exc.problems:
             click.echo(f"error: {p.format()}", err=True)
@@ -69,6 +90,10 @@ def _run(action) -> None:
         sys.exit(1)
     except SitegenError as exc:
         _fail(f"error: {exc}", exc.exit_code)
+    except Exception as exc:  # a bug: one line for the user, the traceback for the report
+        log = save_internal_error(exc, _log_folder())
+        where = f"; details in {log}" if log else ""
+        _fail(f"internal error: {summary(exc)}{where} (please report it)", INTERNAL_ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,13 +133,15 @@ def build(config_path, data, out, as_of, base_url, jobs, force, verbose) -> None
 @main.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: ./sitegen.toml).")
 @click.option("--data", type=click.Path(file_okay=False), help="Data folder (overrides [data] dir).")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Build date, e.g. 2026-06-30.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every warning.")
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="text: FILE:LINE: message; github: GitHub Actions annotations.")
-def check(config_path, data, verbose, fmt) -> None:
-    """Validate config and data without rendering (for pull-request CI)."""
+def check(config_path, data, as_of, verbose, fmt) -> None:
+    """Validate config, data and playbook, compute the figures and plan every page, without rendering
+    (for pull-request CI): what passes here builds."""
     from sitegen import annotations
-    from sitegen.build import check_data
+    from sitegen.build import check_site
 
     def action() -> None:
         try:
@@ -123,10 +150,8 @@ def check(config_path, data, verbose, fmt) -> None:
             for problem in exc.problems if fmt == "github" else ():
                 click.echo(annotations.config_annotation(problem))
             raise
-        ds, playbook_problems = check_data(config)
-        problems = [*ds.problems, *playbook_problems]
-        errors = ds.error_count + sum(1 for p in playbook_problems if p.severity == "error")
-        warnings = ds.warning_count + sum(1 for p in playbook_problems if p.severity != "error")
+        result = check_site(config, as_of)
+        problems, errors, warnings = list(result.problems), result.errors, result.warnings
         if fmt == "github":
             for line in annotations.github_annotations(problems, warnings, config.root,
                                                        verbose=verbose, warnings_shown=WARNINGS_SHOWN):
@@ -137,8 +162,9 @@ def check(config_path, data, verbose, fmt) -> None:
             _print_problems(problems, errors, warnings, verbose)
         if errors:
             sys.exit(1)
+        ds = result.dataset
         click.echo(f"ok: {sum(len(t) for t in ds.tables.values())} rows in {len(ds.tables)} file(s), "
-                   f"{warnings} warning(s)")
+                   f"{result.planned} pages and files planned, {warnings} warning(s)")
 
     _run(action)
 

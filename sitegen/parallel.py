@@ -20,6 +20,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from sitegen.errors import SitegenError, WorkerError
 from sitegen.pages import Page, Section
 from sitegen.render import Renderer
 from sitegen.write import SiteWriter
@@ -59,7 +60,8 @@ class RenderResult:
     paths: dict[str, int] = field(default_factory=dict)  # path -> size
     written: int = 0
     skipped: int = 0
-    error: str | None = None
+    error: str | None = None              # a worker's traceback (a bug)
+    failure: SitegenError | None = None   # an expected failure, raised again in the parent
 
 
 def default_jobs() -> int:
@@ -126,7 +128,9 @@ def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWr
         try:
             result = _render_share(sections, renderer, writer, Claims(units), tick)
             result.paths = writer.paths
-        except BaseException:  # report any failure to the parent, which raises it
+        except SitegenError as exc:  # an expected failure (a full disk ...): the parent raises it as it is
+            result = RenderResult(failure=exc)
+        except BaseException:  # a bug: the parent raises it with this traceback
             result = RenderResult(error="".join(traceback.format_exception(*sys.exc_info())))
         queue.put(result)
 
@@ -149,16 +153,19 @@ def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWr
         except Exception:  # queue.Empty: draw progress, check that workers are alive
             progress(counter.value)
             if not any(w.is_alive() for w in workers) and queue.empty():
-                raise RuntimeError("a render worker died without a result") from None
+                raise WorkerError("no result: the worker was killed (out of memory?)") from None
     for worker in workers:
         worker.join()
     return _merge(results, writer)
 
 
 def _merge(results: list[RenderResult], writer: SiteWriter) -> int:
+    failures = [r.failure for r in results if r.failure is not None]
+    if failures:
+        raise failures[0]
     errors = [r.error for r in results if r.error]
     if errors:
-        raise RuntimeError("rendering failed:\n" + errors[0])
+        raise WorkerError(errors[0])
     for result in results:
         clash = writer.paths.keys() & result.paths.keys()
         if clash:
