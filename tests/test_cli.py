@@ -138,3 +138,38 @@ def test_wheel_ships_templates_and_playbook(tmp_path: Path) -> None:
     assert any(n.startswith("sitegen/_defaults/content/playbook/en/stages/") for n in names)
     assert any(n.startswith("sitegen/_defaults/content/playbook/zh-CN/") for n in names)
     assert "sitegen/render/catalog/zh-CN.toml" in names
+
+
+def _broken_metrics(*args, **kwargs):
+    raise ZeroDivisionError("planted bug")
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_an_internal_error_is_one_line_and_a_log(make_site, monkeypatch, command: str) -> None:
+    """A bug anywhere (here planted in the metrics) gives exit 3, one line naming it and the log,
+    never a traceback; the traceback is saved beside the output folder."""
+    site = make_site({"orders.csv": "customer_id,order_date,amount\nC1,2026-06-01,50\n"})
+    monkeypatch.chdir(site)
+    monkeypatch.setattr("sitegen.build.compute_metrics", _broken_metrics)
+    result = CliRunner().invoke(main, [command, "--as-of", AS_OF], catch_exceptions=False)
+    assert result.exit_code == 3, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("internal error: ZeroDivisionError: planted bug"), lines
+    assert "Traceback" not in result.output and str(site / "sitegen-error.log") in lines[0]
+    log = (site / "sitegen-error.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "_broken_metrics" in log
+    assert not (site / "output").exists()
+
+
+def test_a_render_worker_bug_is_an_internal_error_with_the_workers_traceback(make_site, monkeypatch) -> None:
+    site = make_site({"orders.csv": "customer_id,order_date,amount\nC1,2026-06-01,50\n"})
+    monkeypatch.chdir(site)
+
+    def broken(*args, **kwargs):
+        raise KeyError("planted in a worker")
+
+    monkeypatch.setattr("sitegen.render.Renderer.render", broken)
+    result = CliRunner().invoke(main, ["build", "--as-of", AS_OF, "--jobs", "2"], catch_exceptions=False)
+    assert result.exit_code == 3, result.output
+    assert "a render worker failed: KeyError: 'planted in a worker'" in result.output
+    assert "in the render worker:" in (site / "sitegen-error.log").read_text(encoding="utf-8")
