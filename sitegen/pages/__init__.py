@@ -98,33 +98,62 @@ class Site:
 
 
 _SAFE = re.compile(r"[^a-z0-9_-]+")
+# Device names Windows (and so an SMB share) will not use as a file or folder name, in any case
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])")
+_MAX = 60  # characters of cleaned id text kept in a slug
+
+
+def _digest(value: str, round_: int = 1) -> str:
+    """8 hex digits of the id's SHA-1 (round 1); later rounds of :func:`unique_slugs` hash the round in too."""
+    data = value if round_ == 1 else f"{value}\x00{round_}"
+    return hashlib.sha1(data.encode("utf-8")).hexdigest()[:8]
+
+
+def is_reserved(name: str) -> bool:
+    """True for a Windows device name (``CON``, ``nul``, ``COM1``, ``lpt9``...), which no folder may have."""
+    return _RESERVED.fullmatch(name.lower()) is not None
 
 
 def slugify(value: str, prefix: str = "") -> str:
-    """A stable, safe folder name for an id: lowercase ``[a-z0-9_-]``.
+    """A stable, safe folder name for an id: lowercase ``[a-z0-9_-]``, never a Windows device name.
 
-    Ids that are already safe keep their (lowercased) text; anything lossy (other
-    characters, path tricks, non-ASCII) gets a short hash of the original id appended,
-    so two different ids never share a slug and the same id always gets the same one.
+    Ids that are already safe keep their (lowercased) text; anything lossy (other characters,
+    path tricks, non-ASCII, invisible characters, more than 60 characters) or reserved on Windows
+    (``CON``, ``aux``, ``com1``) gets a short hash of the original id appended, so two different ids
+    never share a slug and the same id always gets the same one.
     """
     text = str(value)
-    clean = _SAFE.sub("-", text.lower()).strip("-")[:60]
-    if clean and re.fullmatch(r"[A-Za-z0-9_-]+", text) and not clean.startswith("-"):
+    clean = _SAFE.sub("-", text.lower()).strip("-")[:_MAX].strip("-")
+    if clean and text.isascii() and clean == text.lower() and not is_reserved(clean):
         return clean
-    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    digest = _digest(text)
     return f"{clean}-{digest}" if clean else f"{prefix or 'id'}-{digest}"
 
 
 def unique_slugs(ids: list[str], prefix: str = "") -> dict[str, str]:
-    """Slugs for many ids; ids whose slugs collide (``C1`` and ``c1``) get a hash unless exact."""
-    slugs = {i: slugify(i, prefix) for i in ids}
-    seen: dict[str, int] = {}
-    for slug in slugs.values():
-        seen[slug] = seen.get(slug, 0) + 1
-    for i, slug in slugs.items():
-        if seen[slug] > 1 and i != slug:
-            slugs[i] = f"{slug}-{hashlib.sha1(i.encode('utf-8')).hexdigest()[:8]}"
-    return slugs
+    """Slugs for many ids, unique whatever the ids, and the same for the same set of ids in any order.
+
+    Every id starts at :func:`slugify`. While several ids want one slug, an id spelled exactly
+    like the slug keeps it and every other one moves on to its next candidate: the first slug plus
+    a hash of the id (``C1`` next to ``c1`` gets ``c1-`` and 8 hex digits of SHA-1 of ``C1``), then
+    a hash of the id and the round. Decisions depend only on which ids want which slug, never on
+    the order of ``ids``.
+    """
+    first = {i: slugify(i, prefix) for i in dict.fromkeys(ids)}
+    slugs = dict(first)
+    round_ = 0
+    while True:
+        claims: dict[str, list[str]] = {}
+        for i, slug in slugs.items():
+            claims.setdefault(slug, []).append(i)
+        crowded = [(slug, owners) for slug, owners in claims.items() if len(owners) > 1]
+        if not crowded:
+            return slugs
+        round_ += 1
+        for slug, owners in crowded:
+            for i in owners:
+                if i != slug:
+                    slugs[i] = f"{first[i]}-{_digest(i, round_)}"
 
 
 def customer_slugs(customers: Any) -> dict[str, str]:
