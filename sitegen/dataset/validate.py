@@ -7,6 +7,7 @@ made harmless (mapped, or set missing) so metrics never see them.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ from sitegen.config import Config
 from sitegen.dataset.load import LINE, Labels
 from sitegen.dataset.parse import suggest, true_mask
 from sitegen.dataset.problems import ProblemLog
-from sitegen.dataset.schema import GRADES, TIER_ALIASES
+from sitegen.dataset.schema import GRADES, SCHEMA, TIER_ALIASES
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
@@ -199,9 +200,11 @@ def check_references(tables: dict[str, pd.DataFrame], displays: dict[str, str], 
     """Orphan references are warnings: the rows still count, named by their id.
 
     ``ids`` are the loader's labels of the id columns (table -> column -> labels; validation never changes
-    ids); a column without them is factorised here.
+    ids); a column without them is factorised here. Ids with invisible characters are reported first
+    (:func:`invisible_ids`), since they are the usual cause of an id that "exists" but is not found.
     """
     ids = ids or {}
+    invisible_ids(tables, displays, log, ids)
 
     def labels(name: str, column: str) -> Labels:
         found = ids.get(name, {}).get(column)
@@ -228,6 +231,43 @@ def check_references(tables: dict[str, pd.DataFrame], displays: dict[str, str], 
         if parent == "customers" and "orders" in tables:
             _orders_before_customer(tables["customers"], tables["orders"], labels("orders", "customer_id"),
                                     displays["orders"], log)
+
+
+def invisible_ids(tables: dict[str, pd.DataFrame], displays: dict[str, str], log: ProblemLog,
+                  ids: dict[str, dict[str, Labels]]) -> None:
+    """Warn about ids (every ``id`` column, and ``owner``) holding invisible format characters (Unicode
+    category Cf: zero-width space and joiners, BOM, LRM/RLM, bidi embeddings, overrides and isolates).
+
+    ``C\u200b1`` looks like ``C1`` but is another id: it is kept as written (stripping it could merge two
+    ids silently), gets its own page address (its slug has a hash, see ``pages.slugify``) and is
+    reported here. Only the distinct values of a column are searched, in arrow.
+    """
+    for name, frame in tables.items():
+        columns = [c.name for c in SCHEMA[name].columns if c.kind == "id" or c.name == "owner"] \
+            if name in SCHEMA else []
+        for column in columns:
+            if column not in frame:
+                continue
+            found = ids.get(name, {}).get(column)
+            labels = found if found is not None and len(found.codes) == len(frame) else Labels.of(frame[column])
+            hidden = true_mask(pc.match_substring_regex(labels.text, r"\p{Cf}"))
+            if not hidden.any():
+                continue
+            groups: dict[str, list[int]] = {}  # which characters -> the distinct values holding them
+            for code in np.flatnonzero(hidden):
+                marks = sorted({ch for ch in labels.values[code] if unicodedata.category(ch) == "Cf"})
+                groups.setdefault(", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
+                                            for ch in marks), []).append(code)
+            lines = frame[LINE].to_numpy()
+            for marks, codes in groups.items():
+                selected = np.zeros(len(labels.values), dtype=bool)
+                selected[codes] = True
+                rows = labels.rows(selected)
+                log.add_rows(displays[name], lines[rows], column, f"id contains invisible characters ({marks})",
+                             "kept as written: it is another id than the one without them (a customer or owner "
+                             "gets its own page); delete the characters in the source if both mean the same",
+                             "warning",
+                             values=frame[column].to_numpy()[rows], per_kind=10)
 
 
 def _orders_before_customer(customers: pd.DataFrame, orders: pd.DataFrame, order_customers: Labels,
