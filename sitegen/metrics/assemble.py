@@ -10,9 +10,10 @@ import pandas as pd
 from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.metrics import breakdowns as bd
-from sitegen.metrics import channels, contact, customers, feedback, forecast, funnel, opportunities, orders, outcomes
+from sitegen.metrics import channels, contact, customers, feedback, forecast, funnel, goals, opportunities, orders
+from sitegen.metrics import outcomes
 from sitegen.metrics import periods as cal
-from sitegen.metrics import pipeline, receivables, reduce, reports, stages, targets, team
+from sitegen.metrics import pipeline, receivables, reduce, reports, service, stages, targets, team
 
 WORKING_COLUMNS = ("pos", "opportunity_id", "customer_id", "owner", "lead_source", "lost_reason", "status", "stage",
                    "reached", "amount", "weighted_amount", "created_date", "close_date", "closed_on", "stale",
@@ -39,14 +40,32 @@ def compute(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> dict[str, 
     figures, breakdown, funnels = reports.period_tables(inputs, periods)
     figures = receivables.period_figures(reduced.receivables, figures)
     breakdown = pd.concat([_window_breakdown(inputs, working, window_start), breakdown], ignore_index=True)
-    out.update(periods=figures, breakdowns=breakdown, reports=reports.build_reports(figures, breakdown, funnels))
+    same_days = receivables.period_figures(reduced.receivables, reports.same_days_figures(inputs, periods))
+    out.update(periods=figures, breakdowns=breakdown,
+               reports=reports.build_reports(figures, breakdown, funnels, same_days))
+    out.update(_service(dataset, config, as_of, window_start, figures))
     out["kpis"] = {**_order_kpis(dataset, reduced, window_start, as_of, config), **out.pop("_pipeline"),
                    **out.pop("_team"), **out.pop("_feedback"),
                    "at_risk_customers": int(out["customers"]["at_risk"].sum()) if dataset.has("orders") else None}
     out["receivables"] = receivables.summary(reduced.receivables, reduced.orders, as_of)
     out["receivable_lines"] = reduced.receivables.lines if reduced.receivables is not None else pd.DataFrame()
     out["owner_followup"] = receivables.by_owner(out["customers"])
+    out["customer_products"] = reduced.customer_products
+    out["kpis"].update(goals.goal_kpis(reduced.orders, figures, out["stage_stats"], out["channels"],
+                                       out["kpis"]["aov_window"], window_start, as_of, dataset.has("orders"), config))
+    out["goals"] = goals.goal_list(out["kpis"], figures, out["inputs"], config)
     return out
+
+
+def _service(dataset: Dataset, config: Config, as_of: pd.Timestamp, window_start: pd.Timestamp,
+             figures: pd.DataFrame) -> dict[str, Any]:
+    """Complaint tickets against the service levels, and the feedback comments per customer and period."""
+    periods = figures[["period", "kind", "start", "end"]] if len(figures) else \
+        pd.DataFrame(columns=["period", "kind", "start", "end"])
+    notes = feedback.comments(dataset.get("feedback"), as_of)
+    return {"service": service.service_metrics(dataset.get("complaints"), config, as_of, window_start, periods),
+            "feedback_comments": notes,
+            "feedback_period_comments": feedback.period_comments(notes, periods, config.site.fiscal_year_start)}
 
 
 def _working(deals: pd.DataFrame) -> pd.DataFrame:
@@ -155,8 +174,9 @@ def single_report(dataset: Dataset, config: Config, label: str, as_of: pd.Timest
     wanted = {label, cal.previous(period, fy).label, cal.year_ago(period, fy).label}
     figures, breakdown, funnels = reports.period_tables(inputs, same_kind)
     figures = receivables.period_figures(reduced.receivables, figures)
-    keep = figures["period"].isin(wanted)
-    return reports.build_reports(figures[keep], breakdown[breakdown["period"].isin(wanted)], funnels)[label]
+    same_days = receivables.period_figures(reduced.receivables, reports.same_days_figures(
+        inputs, [p for p in same_kind if p.label == label or p.label in wanted]))
+    return reports.build_reports(figures, breakdown[breakdown["period"].isin(wanted)], funnels, same_days)[label]
 
 
 def period_inputs(dataset: Dataset, config: Config, as_of: pd.Timestamp, reduced: reduce.Reduced,

@@ -11,7 +11,7 @@ a kind at once from the reduced orders; deal figures once per distinct period en
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import numpy as np
@@ -19,6 +19,7 @@ import pandas as pd
 
 from sitegen.config import Config
 from sitegen.metrics import breakdowns as bd
+from sitegen.metrics import comparisons as cmp
 from sitegen.metrics import orders as om
 from sitegen.metrics import periods as cal
 from sitegen.metrics import snapshots, targets
@@ -26,8 +27,7 @@ from sitegen.metrics.feedback import scores_by
 from sitegen.metrics.pipeline import DealBase
 from sitegen.metrics.reduce import Reduced
 
-CHANGE_FIGURES = ("revenue", "margin", "orders", "aov", "active_customers", "new_customers", "won_deals",
-                  "won_amount", "avg_deal_size", "deals_created", "open_pipeline")
+CHANGE_FIGURES = cmp.CHANGE_FIGURES
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,19 @@ class PeriodInputs:
 
 def report_periods(inputs: PeriodInputs) -> list[cal.Period]:
     """Every month, quarter and year from the first dated order or deal up to as_of."""
+    first = data_start(inputs)
+    return [] if first is None else cal.all_periods(first, inputs.as_of, inputs.config.site.fiscal_year_start)
+
+
+def data_start(inputs: PeriodInputs) -> pd.Timestamp | None:
+    """The first dated order or deal up to as_of (None without one): a period starting before it is partial."""
     dates = [inputs.reduced.orders["order_date"].min()]
     deals = inputs.base.deals
     if len(deals):
         closed = deals["status"].isin(["won", "lost"])
         dates += [deals["created_date"].min(), deals.loc[closed, "close_date"].min()]
     dates = [d for d in dates if pd.notna(d) and d <= inputs.as_of]
-    if not dates:
-        return []
-    return cal.all_periods(min(dates), inputs.as_of, inputs.config.site.fiscal_year_start)
+    return min(dates) if dates else None
 
 
 def period_tables(inputs: PeriodInputs, periods: list[cal.Period]) -> tuple[pd.DataFrame, pd.DataFrame,
@@ -80,7 +84,7 @@ def period_tables(inputs: PeriodInputs, periods: list[cal.Period]) -> tuple[pd.D
             order_parts.append(parts)
     deal_figures, deal_parts, funnels = _deal_side(inputs, periods)
     costs = targets.period_values(inputs.costs, periods, fy)
-    frame = _identity(periods, inputs.as_of, fy).join(pd.concat(order_figures)).join(deal_figures)
+    frame = _identity(periods, inputs.as_of, fy, data_start(inputs)).join(pd.concat(order_figures)).join(deal_figures)
     frame["marketing_cost"] = costs.groupby("period")["value"].sum().reindex(frame.index)
     revenue, owner_targets = targets.period_targets(inputs.revenue_targets, periods, fy)
     new, _ = targets.period_targets(inputs.new_customer_targets, periods, fy)
@@ -97,15 +101,19 @@ def period_tables(inputs: PeriodInputs, periods: list[cal.Period]) -> tuple[pd.D
     return frame.reset_index(), breakdown, funnels
 
 
-def _identity(periods: list[cal.Period], as_of: pd.Timestamp, fy: int) -> pd.DataFrame:
+def _identity(periods: list[cal.Period], as_of: pd.Timestamp, fy: int,
+              first: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Label, kind, dates, progress and comparison labels per period; ``partial``: it starts before ``first``
+    (the first dated record), so its figures cover only part of it."""
     rows = []
     for p in periods:
         end = min(p.end, as_of)
         rows.append({"period": p.label, "kind": p.kind, "start": p.start, "end": p.end, "as_of": end,
                      "complete": bool(p.end <= as_of),
+                     "partial": bool(first is not None and p.start < first),
                      "elapsed": ((end - p.start).days + 1) / ((p.end - p.start).days + 1),
                      "previous": cal.previous(p, fy).label, "year_ago": cal.year_ago(p, fy).label})
-    columns = ("period", "kind", "start", "end", "as_of", "complete", "elapsed", "previous", "year_ago")
+    columns = ("period", "kind", "start", "end", "as_of", "complete", "partial", "elapsed", "previous", "year_ago")
     return pd.DataFrame(rows, columns=list(columns)).set_index("period")
 
 
@@ -113,7 +121,7 @@ def _order_side(inputs: PeriodInputs, kind: str, chosen: list[cal.Period], fy: i
     """Order, feedback and cost figures plus order breakdown rows for the periods of one kind."""
     orders = inputs.reduced.orders
     labels = {cal.id_of_period(p, fy): p.label for p in chosen}
-    index = pd.Index(range(min(labels), max(labels) + 1))
+    index = pd.Index(range(min(labels) - 1, max(labels) + 1))  # and the period before: retention needs it
     pids = cal.period_ids(orders["month_id"].to_numpy(), kind, fy)
     figures = om.period_orders(orders, pids, index).loc[list(labels)]
     scores = scores_by(inputs.feedback, pd.Series(cal.period_ids(cal.month_ids(inputs.feedback["date"]), kind, fy)))
@@ -147,6 +155,43 @@ def _deal_side(inputs: PeriodInputs, periods: list[cal.Period]) -> tuple[pd.Data
         rows["kind"] = np.array([p.kind for p in periods], dtype=object)[pid]
     funnels = snapshots.funnels(created, labels, inputs.config)
     return totals, rows, funnels
+
+
+def same_days_figures(inputs: PeriodInputs, periods: list[cal.Period]) -> pd.DataFrame:
+    """Like-for-like comparisons of each running period (as_of inside it; N days so far): the figures of the
+    first N days of the previous period and of the same period a year ago, clipped to that period's end when
+    it is shorter. One row per (``running``: the running period's label, ``ref``: previous or year_ago) with
+    the columns of :func:`period_tables` (``period``, ``start`` and ``as_of``: the days compared), computed
+    by the same code on the records dated up to the clipped end."""
+    fy, known = inputs.config.site.fiscal_year_start, {p.label for p in periods}
+    wanted: dict[pd.Timestamp, dict[str, tuple[cal.Period, list[tuple[str, str]]]]] = {}
+    for p in periods:
+        if p.end <= inputs.as_of:
+            continue
+        days = (inputs.as_of - p.start).days
+        for ref, other in (("previous", cal.previous(p, fy)), ("year_ago", cal.year_ago(p, fy))):
+            if other.label in known:
+                cut = min(other.start + pd.Timedelta(days=days), other.end)
+                wanted.setdefault(cut, {}).setdefault(other.label, (other, []))[1].append((p.label, ref))
+    frames = []
+    for cut, others in sorted(wanted.items()):
+        figures = period_tables(_clipped(inputs, cut), [other for other, _ in others.values()])[0]
+        pairs = [(label, running, ref) for label, (_, refs) in others.items() for running, ref in refs]
+        keys = pd.DataFrame(pairs, columns=["period", "running", "ref"])
+        frames.append(keys.merge(figures, on="period", how="left"))
+    if not frames:
+        return pd.DataFrame(columns=["running", "ref", "period", "start", "as_of"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["running", "ref", *[c for c in out.columns if c not in ("running", "ref")]]]
+
+
+def _clipped(inputs: PeriodInputs, cut: pd.Timestamp) -> PeriodInputs:
+    """``inputs`` as of ``cut``: orders and feedback dated after it left out (deals: snapshots at ``cut``)."""
+    keep = inputs.reduced.orders["order_date"].to_numpy(dtype="datetime64[ns]") <= np.datetime64(cut)
+    reduced = replace(inputs.reduced, orders=inputs.reduced.orders[keep].reset_index(drop=True))
+    feedback = inputs.feedback[inputs.feedback["date"] <= cut] if len(inputs.feedback) else inputs.feedback
+    return replace(inputs, reduced=reduced, as_of=cut, feedback=feedback,
+                   order_keys={dim: (values[keep], names) for dim, (values, names) in inputs.order_keys.items()})
 
 
 def _with_targets(frame: pd.DataFrame, revenue: pd.DataFrame, new: pd.DataFrame, warning: float) -> pd.DataFrame:
@@ -191,9 +236,18 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row)) for row in zip(*columns)]
 
 
-def build_reports(figures: pd.DataFrame, breakdown: pd.DataFrame, funnels: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """One JSON-ready report per period label: figures, previous and year-ago figures, changes, breakdowns, funnel."""
+def build_reports(figures: pd.DataFrame, breakdown: pd.DataFrame, funnels: pd.DataFrame,
+                  same_days: pd.DataFrame | None = None) -> dict[str, dict[str, Any]]:
+    """One JSON-ready report per period label: figures, previous and year-ago figures, changes, breakdowns, funnel.
+
+    A running period is compared with the same number of days (``same_days``: :func:`same_days_figures`);
+    ``change`` is relative, ``absolute_change`` the difference, and ``change_basis`` says which of the two
+    to show: "absolute" on a tiny base (:func:`comparisons.tiny_base`), None when there is no change at all.
+    """
     by_label = {row["period"]: row for row in records(figures)}
+    clipped = {(row.pop("running"), row.pop("ref")): row for row in records(same_days)} \
+        if same_days is not None and len(same_days) else {}
+    typical = cmp.typical(figures)
     slices: dict[str, dict[str, list]] = {}
     for row in records(breakdown):
         label, dim = row.pop("period"), row.pop("dimension")
@@ -204,22 +258,26 @@ def build_reports(figures: pd.DataFrame, breakdown: pd.DataFrame, funnels: pd.Da
         stages.setdefault(row.pop("period"), []).append(row)
     out = {}
     for label, row in by_label.items():
-        report = {key: row[key] for key in ("period", "kind", "start", "end", "as_of", "complete")}
+        report = {key: row[key] for key in ("period", "kind", "start", "end", "as_of", "complete", "partial")}
         report["figures"] = {k: v for k, v in row.items() if k not in report}
-        report["comparison"], report["change"] = {}, {}
+        for name in ("comparison", "change", "absolute_change", "change_basis"):
+            report[name] = {}
         for ref in ("previous", "year_ago"):
             other = by_label.get(row[ref])
-            report["comparison"][ref] = {"period": row[ref],
-                                         "figures": {k: other[k] for k in report["figures"]} if other else None}
-            report["change"][ref] = {k: _change(row.get(k), other.get(k)) if other else None for k in CHANGE_FIGURES}
+            report["comparison"][ref] = {"period": row[ref]}
+            if (label, ref) in clipped:
+                other = clipped[(label, ref)]
+                report["comparison"][ref].update(start=other["start"], end=other["as_of"], same_days=True)
+            report["comparison"][ref]["figures"] = {k: other.get(k) for k in report["figures"]} if other else None
+            report["change"][ref] = {k: cmp.change(row.get(k), other.get(k)) if other else None
+                                     for k in CHANGE_FIGURES}
+            report["absolute_change"][ref] = {k: cmp.difference(row.get(k), other.get(k)) if other else None
+                                              for k in CHANGE_FIGURES}
+            report["change_basis"][ref] = {
+                k: cmp.basis(report["change"][ref][k], report["absolute_change"][ref][k],
+                          cmp.tiny_base(k, other, typical.get(label, {}).get(k)) if other else False)
+                for k in CHANGE_FIGURES}
         report["breakdowns"] = dict(sorted(slices.get(label, {}).items()))
         report["funnel"] = stages.get(label, [])
         out[label] = report
     return out
-
-
-def _change(now: Any, before: Any) -> float | None:
-    """Relative change from ``before`` to ``now`` (None when either is missing or ``before`` is 0)."""
-    if now is None or before is None or before == 0:
-        return None
-    return (now - before) / abs(before)
