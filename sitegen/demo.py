@@ -11,6 +11,8 @@ from string import ascii_lowercase
 import numpy as np
 import pandas as pd
 
+from sitegen.demo_service import complaints_table
+
 STAGES = ("Lead", "Initial contact", "Needs analysis", "Proposal", "Negotiation")
 OUTCOMES = ("Won", "Lost")                           # stage codes 5 and 6
 REGIONS = ("East China", "South China", "North China", "West China", "Overseas")
@@ -133,7 +135,8 @@ def generate_demo_data(out_dir: Path, customers: int = 300, seed: int = 1,
         "orders.csv": _orders_table(world, lines), "customers.csv": _customers_table(world),
         "contacts.csv": _contacts_table(world), "activities.csv": _activities_table(world, deals, enter),
         "targets.csv": _targets_table(world, lines), "feedback.csv": _feedback_table(world, lines),
-        "channel_costs.csv": _channel_costs_table(world, lines)}
+        "channel_costs.csv": _channel_costs_table(world, lines),
+        "complaints.csv": complaints_table(world.customers, owners["name"], lines, today, seed)}
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         _write_csv(Path(out_dir) / name, table)

@@ -31,6 +31,11 @@ dir = "data"
 stale_after_days = 7
 window_days = 365
 attainment_warning = 0.90
+
+# Service levels for complaints.csv per severity (defaults: high 4 h / 2 days, medium 8 h / 5, low 24 h / 10):
+# [service.high]
+# response_hours = 4
+# resolution_days = 2
 """
 
 TEMPLATES_README = """\

@@ -29,6 +29,8 @@ CANONICAL = {
     "targets.csv": ["period", "owner", "revenue_target", "new_customers_target"],
     "feedback.csv": ["customer_id", "date", "kind", "score", "comment"],
     "channel_costs.csv": ["channel", "period", "cost"],
+    "complaints.csv": ["ticket_id", "customer_id", "opened_date", "first_response_date", "closed_date", "category",
+                       "severity", "owner", "summary", "resolution"],
 }
 MAY_BE_FUTURE = {("orders.csv", "due_date"), ("pipeline.csv", "next_step_date"),
                  ("activities.csv", "next_action_date"), ("pipeline.csv", "close_date")}  # close: open deals only
@@ -78,7 +80,7 @@ def test_ids_are_unique_and_references_resolve_except_the_deliberate_orphans(dem
     assert set(t["stage_history.csv"]["opportunity_id"]) == pipeline
     assert len(set(t["orders.csv"]["customer_id"]) - customers) == 1           # one order from an unknown customer
     assert len(set(t["activities.csv"]["opportunity_id"]) - pipeline - {""}) == 1   # one deleted opportunity
-    for name in ("contacts.csv", "feedback.csv", "activities.csv"):
+    for name in ("contacts.csv", "feedback.csv", "activities.csv", "complaints.csv"):
         assert set(t[name]["customer_id"]) <= customers, name
     assert set(t["orders.csv"]["owner"]) - {""} <= set(t["customers.csv"]["owner"])
 
@@ -208,3 +210,22 @@ def test_scale_smoke_with_seasonality_and_growth(tmp_path):
 def test_rejects_an_empty_customer_base(tmp_path):
     with pytest.raises(ValueError):
         generate_demo_data(tmp_path, customers=0)
+
+
+def test_complaints_are_few_varied_and_partly_late_or_open(demo):
+    _, _, t = demo
+    tickets, orders = t["complaints.csv"], t["orders.csv"]
+    assert tickets["ticket_id"].is_unique and 0.03 <= tickets["customer_id"].nunique() / 300 <= 0.08
+    assert set(tickets["category"]) == {"quality", "delivery", "service", "billing"}
+    assert set(tickets["severity"]) == {"high", "medium", "low"}
+    opened, closed = pd.to_datetime(tickets["opened_date"]), pd.to_datetime(tickets["closed_date"])
+    first_order = pd.to_datetime(orders.groupby("customer_id")["order_date"].min())
+    assert (opened > first_order.reindex(tickets["customer_id"]).to_numpy()).all()   # complaints follow a purchase
+    assert (closed.dropna() >= opened[closed.notna()]).all() and (tickets["closed_date"] == "").sum() >= 1
+    responded = pd.to_datetime(tickets["first_response_date"])
+    assert (responded.dropna() >= opened[responded.notna()]).all() and (tickets["first_response_date"] == "").any()
+    days = (closed - opened).dt.days
+    assert (days > tickets["severity"].map({"high": 2, "medium": 5, "low": 10})).any()   # some were late
+    assert ((tickets["closed_date"] == "") == (tickets["resolution"] == "")).all()
+    customers = t["customers.csv"].set_index("customer_id")["owner"]
+    assert (tickets["owner"] == customers.reindex(tickets["customer_id"]).to_numpy()).all()

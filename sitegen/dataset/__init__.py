@@ -23,6 +23,7 @@ VALIDATORS = {
     "customers": validate.validate_customers,
     "targets": validate.validate_targets,
     "feedback": validate.validate_feedback,
+    "complaints": validate.validate_complaints,
 }
 
 

@@ -84,6 +84,12 @@ SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
         _c("channel", "category", "required", "value"), _c("period", "text", "required", "value"),
         _c("cost", "amount", "required", "value", "nonneg"),
     )),
+    TableSpec("complaints", (
+        _c("ticket_id", "id", "required", "value"), _c("customer_id", "id"),
+        _c("opened_date", "date", "required", "value"), _c("first_response_date", "date"), _c("closed_date", "date"),
+        _c("category", "category"), _c("severity", "category"), _c("owner", "category"), _c("summary", "text"),
+        _c("resolution", "text"),
+    ), unique="ticket_id"),
 )}
 
 TIERS = ("strategic", "key", "general", "potential")
@@ -95,3 +101,8 @@ TIER_ALIASES = {
 }
 GRADES = {"high": "high", "medium": "medium", "low": "low", "高": "high", "中": "medium", "低": "low",
           "h": "high", "m": "medium", "l": "low", "a": "high", "b": "medium", "c": "low"}
+# Complaint severities: words, 1-3 (1 is the most severe), P1-P3 and Chinese.
+SEVERITIES = {"high": "high", "medium": "medium", "low": "low", "h": "high", "m": "medium", "l": "low",
+              "1": "high", "2": "medium", "3": "low", "p1": "high", "p2": "medium", "p3": "low",
+              "critical": "high", "urgent": "high", "normal": "medium", "minor": "low",
+              "高": "high", "中": "medium", "低": "low", "紧急": "high", "严重": "high", "一般": "medium", "轻微": "low"}

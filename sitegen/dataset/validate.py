@@ -18,7 +18,7 @@ from sitegen.config import Config
 from sitegen.dataset.load import LINE, Labels
 from sitegen.dataset.parse import suggest, true_mask
 from sitegen.dataset.problems import ProblemLog
-from sitegen.dataset.schema import GRADES, SCHEMA, TIER_ALIASES
+from sitegen.dataset.schema import GRADES, SCHEMA, SEVERITIES, TIER_ALIASES
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
@@ -195,6 +195,25 @@ def validate_feedback(frame: pd.DataFrame, display: str, config: Config, log: Pr
     return frame
 
 
+def validate_complaints(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:
+    """Unique ticket ids, severities as high / medium / low, and no response or closing before the opening."""
+    _unique(frame, "ticket_id", display, log)
+    if "severity" in frame:
+        frame["severity"] = _normalise(frame, "severity", SEVERITIES, display,
+                                       "use high, medium, low or 1-3 (1 = high); the medium service level applies",
+                                       log)
+    lines = frame[LINE].to_numpy()
+    for column, what in (("first_response_date", "first response"), ("closed_date", "closing")):
+        if column not in frame:
+            continue
+        early = (frame[column] < frame["opened_date"]).to_numpy()  # NaT compares False
+        if early.any():
+            log.add_rows(display, lines[early], column, f"{what} dated before the ticket was opened",
+                         f"check both dates; the ticket's {what} time is not measured", "warning",
+                         values=frame[column][early].dt.strftime("%Y-%m-%d").to_numpy())
+    return frame
+
+
 def check_references(tables: dict[str, pd.DataFrame], displays: dict[str, str], log: ProblemLog,
                      ids: dict[str, dict[str, Labels]] | None = None) -> None:
     """Orphan references are warnings: the rows still count, named by their id.
@@ -211,7 +230,8 @@ def check_references(tables: dict[str, pd.DataFrame], displays: dict[str, str], 
         return found if found is not None and len(found.codes) == len(tables[name]) else Labels.of(tables[name][column])
 
     for parent, key, children, message, hint in (
-        ("customers", "customer_id", ("pipeline", "orders", "contacts", "activities", "feedback"),
+        ("customers", "customer_id", ("pipeline", "orders", "contacts", "activities", "feedback",
+                                         "complaints"),
          "customer not in customers file", "the customer gets a page named by its id"),
         ("pipeline", "opportunity_id", ("stage_history", "activities"),
          "opportunity not in pipeline file", "the row is ignored for deal metrics"),

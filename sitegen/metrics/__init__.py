@@ -14,6 +14,7 @@ import pandas as pd
 from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.metrics import assemble
+from sitegen.metrics.service import ServiceMetrics
 
 Frame = pd.DataFrame
 
@@ -88,6 +89,15 @@ class Metrics:
     - ``feedback``: customer with feedback: nps_responses, csat_responses, nps_last, csat_last,
       feedback_last_date.
     - ``product_months``: product x month of the order: product, month_id, revenue, margin, quantity, lines.
+    - ``service``: complaint tickets against ``[service]`` (a ``ServiceMetrics``; ``present`` False without
+      complaints.csv): figures (metrics.json "service"), tickets (ticket: state at as_of, SLA columns), periods
+      (report period: opened, closed, late, open_at_end, median_resolution_days, within_sla_share), customers
+      (customer with tickets: tickets, open_tickets, overdue_tickets, tickets_window, last_opened_date), owners /
+      categories / severities (opened_window, closed_window, open, overdue, late_window, median_resolution_days,
+      within_sla_share).
+    - ``feedback_comments``: scored feedback with a comment up to as_of, lowest scores first: customer_id, date,
+      kind, score, score_share (0 worst .. 1 best), comment.
+    - ``feedback_period_comments``: the same once per report period the comment is dated in: period first.
     - ``receivables``: the metrics.json section (outstanding, overdue, aging, dso_days, customers_overdue);
       None when orders have no paid_amount column.
     - ``receivable_lines``: order x due date with an open amount: customer_id, order_key, order_date, due_date,
@@ -121,6 +131,9 @@ class Metrics:
     cohorts: Frame = _frame()
     feedback: Frame = _frame()
     product_months: Frame = _frame()
+    service: ServiceMetrics = field(default_factory=ServiceMetrics)
+    feedback_comments: Frame = _frame()
+    feedback_period_comments: Frame = _frame()
     receivables: Mapping[str, Any] | None = None
     receivable_lines: Frame = _frame()
     owner_followup: Frame = _frame()

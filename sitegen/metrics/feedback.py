@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sitegen.metrics import periods as cal
+
 FEEDBACK_KPIS = ("nps", "nps_responses", "csat", "csat_responses")
 
 
@@ -79,3 +81,41 @@ def empty_scores() -> pd.DataFrame:
     """The columns of :func:`scores_by` without rows."""
     return pd.DataFrame({"nps": pd.Series(dtype=float), "nps_responses": pd.Series(dtype=np.int64),
                          "csat": pd.Series(dtype=float), "csat_responses": pd.Series(dtype=np.int64)})
+
+
+COMMENT_COLUMNS = ("customer_id", "date", "kind", "score", "score_share", "comment")
+
+
+def comments(feedback: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Scored responses with a comment, dated up to as_of (undated ones too), lowest scores first.
+
+    ``score_share`` puts both scales on 0 (worst) .. 1 (best): NPS score / 10, CSAT (score - 1) / 4; rows are
+    sorted by it, then newest first, then by customer id, so the same data always lists in the same order.
+    """
+    rows = responses(feedback, None, as_of, undated=True)
+    text = feedback.loc[rows.index, "comment"] if feedback is not None and "comment" in feedback else None
+    if text is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COMMENT_COLUMNS})
+    share = np.where(rows["kind"] == "nps", rows["score"] / 10, (rows["score"] - 1) / 4)
+    out = rows.assign(score_share=share, comment=text)[list(COMMENT_COLUMNS)]
+    out = out[out["comment"].notna()]
+    return out.sort_values(["score_share", "date", "customer_id"], ascending=[True, False, True],
+                           na_position="last", kind="stable", ignore_index=True)
+
+
+def period_comments(rows: pd.DataFrame, periods: pd.DataFrame, fy_start: int) -> pd.DataFrame:
+    """The comments of :func:`comments` once per report period their date falls in (a month, its quarter and
+    its year): ``period`` first, then COMMENT_COLUMNS, lowest scores first within each period."""
+    dated = rows[rows["date"].notna()]
+    parts = []
+    for kind, group in periods.groupby("kind", sort=False):
+        ids = cal.period_ids(cal.month_ids(group["start"]), kind, fy_start)
+        label = pd.Series(group["period"].to_numpy(), index=ids)
+        own = cal.period_ids(cal.month_ids(dated["date"]), kind, fy_start)
+        found = label.reindex(own).to_numpy()
+        parts.append(dated.assign(period=found)[pd.notna(found)])
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ("period", *COMMENT_COLUMNS)})
+    out = pd.concat(parts, ignore_index=True)[["period", *COMMENT_COLUMNS]]
+    return out.sort_values(["period", "score_share", "date", "customer_id"], ascending=[True, True, False, True],
+                           kind="stable", ignore_index=True)

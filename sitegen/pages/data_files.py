@@ -77,6 +77,8 @@ def metrics_json(site: Site) -> bytes:
     if m.receivables is not None:  # absent without a paid_amount column (SPEC §7)
         metrics["receivables"] = {k: jsonable(v) if not isinstance(v, dict) else {b: jsonable(x) for b, x in v.items()}
                                   for k, v in m.receivables.items()}
+    if m.service.present:  # absent without complaints.csv (SPEC §7)
+        metrics["service"] = m.service.as_json()
     return orjson.dumps(metrics, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
