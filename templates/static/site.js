@@ -7,13 +7,23 @@
 (function () {
   "use strict";
 
+  /* Lookups keyed by data (ids, owners, labels, URL state) never read a plain object's inherited
+     properties: an owner named "constructor" or "__proto__" is text, not Object.prototype's. */
+  function own(map, key) {
+    return map && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+  }
+  function labelText(labels, value) {
+    var text = own(labels, value);
+    return text === undefined || text === null || text === "" ? value : text;
+  }
+
   var MSGS = window.SITEGEN_MSGS || {};
   var FMT = window.SITEGEN_FMT || { symbol: "", group: ",", decimal: "." };
   var ROOT = document.documentElement.getAttribute("data-root") || "";
   var PAGE_SIZE = 50;
 
   function t(key, values) {
-    var text = MSGS[key] || key;
+    var text = own(MSGS, key) || key;
     Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(values[k]); });
     return text;
   }
@@ -133,7 +143,7 @@
     this.heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
     this.source = table.getAttribute("data-source");
     this.fixed = table.getAttribute("data-fixed") ? new URLSearchParams(table.getAttribute("data-fixed")) : null;
-    this.filters = {};
+    this.filters = Object.create(null);
     this.query = "";
     this.sort = null;
     this.page = 0;
@@ -143,14 +153,14 @@
     this.setupHeads();
   }
   Table.prototype.loadData = function () {
-    var data = (window.SITEGEN_DATA || {})[this.source];
+    var data = own(window.SITEGEN_DATA, this.source);
     if (!data) { this.source = null; this.domRows = Array.prototype.slice.call(this.el.tBodies[0].rows); return; }
-    var fields = {};
+    var fields = Object.create(null);
     data.fields.forEach(function (f, i) { fields[f] = i; });
     this.data = data;
     this.fields = fields;
     var fixed = [];
-    if (this.fixed) this.fixed.forEach(function (value, key) { fixed.push([fields[key], value]); });
+    if (this.fixed) this.fixed.forEach(function (value, key) { fixed.push([own(fields, key), value]); });
     this.rows = data.rows.filter(function (row) {
       for (var i = 0; i < fixed.length; i++) if (String(row[fixed[i][0]]) !== fixed[i][1]) return false;
       return true;
@@ -199,7 +209,7 @@
     this.query = p.get(this.id + ".q") || "";
     this.page = Math.max(0, parseInt(p.get(this.id + ".page") || "1", 10) - 1) || 0;
     this.setSort(p.get(this.id + ".sort"));
-    this.filters = {};
+    this.filters = Object.create(null);
     each('[data-filter-for="' + this.id + '"]', function (input) {
       var key = input.getAttribute("data-key") || "q";
       var value = key === "q" ? self.query : (p.get(self.id + "." + key) || "");
@@ -255,9 +265,8 @@
   Table.prototype.rowText = function (row) {
     if (!row._text) {
       row._text = this.columns.map(function (c) {
-        var v = row[this.fields[c.field]];
-        var labels = this.data.labels[c.field];
-        return labels && v !== null ? (labels[v] || v) : (v === null ? "" : v);
+        var v = row[own(this.fields, c.field)];
+        return v === null || v === undefined ? "" : labelText(own(this.data.labels, c.field), v);
       }, this).join(" ").toLowerCase();
     }
     return row._text;
@@ -267,18 +276,18 @@
     Object.keys(this.filters).forEach(function (key) {
       var index = self.columnIndex(key);
       var type = index === -1 ? "text" : self.columns[index].type;
-      if (self.fields[key] !== undefined) filters.push([self.fields[key], self.filters[key], type]);
+      if (own(self.fields, key) !== undefined) filters.push([own(self.fields, key), self.filters[key], type]);
     });
     var rows = this.rows.filter(function (row) {
       for (var i = 0; i < filters.length; i++) if (!matches(row[filters[i][0]], filters[i][1], filters[i][2])) return false;
       return q === "" || self.rowText(row).indexOf(q) !== -1;
     });
     if (this.sort) {
-      var f = this.fields[this.sort.key], dir = this.sort.desc ? -1 : 1;
-      var labels = this.data.labels[this.sort.key];
+      var f = own(this.fields, this.sort.key), dir = this.sort.desc ? -1 : 1;
+      var labels = own(this.data.labels, this.sort.key);
       rows.sort(function (a, b) {
         var x = a[f], y = b[f];
-        if (labels) { x = x === null ? null : labels[x] || x; y = y === null ? null : labels[y] || y; }
+        if (labels) { x = x === null ? null : labelText(labels, x); y = y === null ? null : labelText(labels, y); }
         var c = compare(x, y);
         return c === 0 ? 0 : (x === null || x === undefined || y === null || y === undefined ? c : dir * c);
       });
@@ -286,25 +295,26 @@
     return rows;
   };
   Table.prototype.cellHtml = function (c, row) {
-    var v = row[this.fields[c.field]], td = document.createElement("td");
-    var labels = this.data.labels[c.field] || {};
+    var v = row[own(this.fields, c.field)], td = document.createElement("td");
+    var labels = own(this.data.labels, c.field);
+    if (v === undefined) v = null;
     td.className = c.type === "link" || c.type === "text" ? "wrap" : "nowrap";
     if (c.type === "link") {
-      var href = row[this.fields[c.href]];
+      var href = row[own(this.fields, c.href)];
       if (v === null) td.textContent = "–";
-      else if (href) { var a = document.createElement("a"); a.href = ROOT + href; a.textContent = labels[v] || v; td.appendChild(a); }
-      else td.textContent = labels[v] || v;
+      else if (href) { var a = document.createElement("a"); a.href = ROOT + href; a.textContent = labelText(labels, v); td.appendChild(a); }
+      else td.textContent = labelText(labels, v);
     } else if (c.type === "label") {
       td.setAttribute("data-f", v === null ? "" : v);
       if (v === null) td.textContent = "–";
-      else if (c.badge) { var b = document.createElement("span"); b.className = "badge b-" + v; b.textContent = labels[v] || v; td.appendChild(b); }
-      else td.textContent = labels[v] || v;
+      else if (c.badge) { var b = document.createElement("span"); b.className = "badge b-" + v; b.textContent = labelText(labels, v); td.appendChild(b); }
+      else td.textContent = labelText(labels, v);
     } else if (c.type === "flags") {
       td.setAttribute("data-f", v || "");
       (v || "").split(" ").filter(Boolean).forEach(function (flag) {
         var s = document.createElement("span");
-        s.className = "badge " + (flag === "overdue" ? "bad" : "warn");
-        s.textContent = labels[flag] || flag;
+        s.className = "badge " + (["overdue", "close_date_passed", "next_action_overdue"].includes(flag) ? "bad" : "warn");
+        s.textContent = labelText(labels, flag);
         td.appendChild(s);
         td.appendChild(document.createTextNode(" "));
       });
@@ -421,7 +431,7 @@
         var li = document.createElement("li"), a = document.createElement("a"), kind = document.createElement("span");
         a.href = ROOT + s[1][1];
         kind.className = "kind";
-        kind.textContent = kinds[s[1][2]] || s[1][2];
+        kind.textContent = own(kinds, s[1][2]) || s[1][2];
         a.appendChild(kind);
         a.appendChild(document.createTextNode(s[1][0]));
         li.appendChild(a);
