@@ -39,6 +39,7 @@ class Reduced:
     customer_activity: pd.Series    # customer_id -> latest activity date
     customer_contact: pd.Series     # customer_id -> latest contact (an activity of a [rules] contact_types type)
     receivables: Receivables | None  # None without a paid_amount column in orders
+    customer_products: pd.DataFrame  # customer_id, product, revenue, quantity, orders, last_order_date (24 months)
 
 
 def customer_universe(dataset: Dataset, order_customers: np.ndarray) -> pd.Index:
@@ -69,6 +70,7 @@ def reduce_dataset(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> Red
         product_months=product_months(lines) if lines is not None else _empty_product_months(),
         deal_activity=visits, deal_next_action=planned, activities=owner_days, customer_activity=customer_last,
         customer_contact=last_contacts(dataset, config.rules.contact_types, as_of), receivables=receivable,
+        customer_products=customer_products(lines, ids, as_of),
     )
 
 
@@ -185,6 +187,31 @@ def orders_from_lines(lines: pd.DataFrame, ids: pd.Index, customer_owner: np.nda
     orders["first_order"] = np.zeros(len(orders), dtype=bool)
     orders.loc[counted[first_order], "first_order"] = True
     return orders.drop(columns="_cust")
+
+
+PRODUCT_MONTHS = 24  # customer pages list what each customer bought in this many months up to as_of
+
+
+def customer_products(lines: pd.DataFrame | None, ids: pd.Index, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per customer x product over the PRODUCT_MONTHS up to as_of: revenue, quantity, orders, last order date
+    (sorted by customer, then revenue, largest first; lines without a product are "unknown")."""
+    columns = ("customer_id", "product", "revenue", "quantity", "orders", "last_order_date")
+    if lines is None or not len(lines):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    since = np.datetime64(as_of - pd.DateOffset(months=PRODUCT_MONTHS), "ns")
+    recent = lines[lines["order_date"].to_numpy(dtype="datetime64[ns]") > since]
+    product = recent["product"].where(recent["product"].notna(), UNKNOWN) if "product" in recent \
+        else pd.Series(UNKNOWN, index=recent.index, dtype=object)
+    frame = pd.DataFrame({"cust": recent["cust"].to_numpy(), "product": product.astype(str).to_numpy(),
+                          "revenue": nan_as_zero(recent["amount"].to_numpy()),
+                          "quantity": recent["quantity"].to_numpy(), "order": recent["order"].to_numpy(),
+                          "date": recent["order_date"].to_numpy(dtype="datetime64[ns]")})
+    grouped = frame.groupby(["cust", "product"], sort=True)
+    out = pd.DataFrame({"revenue": grouped["revenue"].sum(), "quantity": grouped["quantity"].sum(min_count=1),
+                        "orders": grouped["order"].nunique(), "last_order_date": grouped["date"].max()}).reset_index()
+    out.insert(0, "customer_id", ids.to_numpy()[out.pop("cust").to_numpy()])
+    out = out.sort_values(["customer_id", "revenue", "product"], ascending=[True, False, True], kind="stable")
+    return out.reset_index(drop=True)
 
 
 def _categorical(values: np.ndarray) -> pd.Categorical:
