@@ -11,6 +11,7 @@ from string import ascii_lowercase
 import numpy as np
 import pandas as pd
 
+from sitegen.demo_review import review_data
 from sitegen.demo_service import complaints_table
 
 STAGES = ("Lead", "Initial contact", "Needs analysis", "Proposal", "Negotiation")
@@ -137,8 +138,9 @@ def generate_demo_data(out_dir: Path, customers: int = 300, seed: int = 1,
         "targets.csv": _targets_table(world, lines), "feedback.csv": _feedback_table(world, lines),
         "channel_costs.csv": _channel_costs_table(world, lines),
         "complaints.csv": complaints_table(world.customers, owners["name"], lines, today, seed)}
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
+    tables["pipeline.csv"], snapshots = review_data(tables["pipeline.csv"], deals, enter, skip, today, seed)
+    for name, table in {**tables, **snapshots}.items():  # snapshots: data/snapshots/<date>/pipeline.csv
+        (Path(out_dir) / name).parent.mkdir(parents=True, exist_ok=True)
         _write_csv(Path(out_dir) / name, table)
     return {name: len(table) for name, table in tables.items()}
 
