@@ -8,6 +8,9 @@ import pandas as pd
 from sitegen.dataset import Dataset
 from sitegen.metrics.grouped import UNASSIGNED, Groups, distinct, factorize, inverse_order, occurring, text_column
 
+# Every datetime64[ns] day (1677-09-21 .. 2262-04-11) is within DAY_SHIFT days of 1970-01-01.
+DAY_SHIFT, DAY_SPAN = 500_000, 1_000_000
+
 
 def deal_activity(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
     """Distinct (deal, activity day) pairs up to as_of, sorted (enough to find the last activity at any
@@ -20,11 +23,12 @@ def deal_activity(dataset: Dataset, as_of: pd.Timestamp) -> tuple[pd.DataFrame, 
     deal, uniques = factorize(acts["opportunity_id"])  # -1: no deal
     keep = (acts["date"].to_numpy(dtype="datetime64[ns]") <= np.datetime64(as_of)) & (deal >= 0)
     codes, uniques = occurring(deal[keep], uniques)
-    day = acts["date"].to_numpy(dtype="datetime64[D]")[keep].astype(np.int64)
-    pairs = distinct(codes * 1_000_000 + day)
+    # days since 1970 (negative before it) shifted to 0..DAY_SPAN, so that a pair splits back with // and %
+    day = acts["date"].to_numpy(dtype="datetime64[D]")[keep].astype(np.int64) + DAY_SHIFT
+    pairs = distinct(codes * DAY_SPAN + day)
     visits = pd.DataFrame({
-        "opportunity_id": pd.Categorical.from_codes(pairs // 1_000_000, categories=pd.Index(uniques, dtype=object)),
-        "date": (pairs % 1_000_000).astype("datetime64[D]").astype("datetime64[ns]")})
+        "opportunity_id": pd.Categorical.from_codes(pairs // DAY_SPAN, categories=pd.Index(uniques, dtype=object)),
+        "date": (pairs % DAY_SPAN - DAY_SHIFT).astype("datetime64[D]").astype("datetime64[ns]")})
     planned = pd.Series(dtype="datetime64[ns]")
     if "next_action_date" in acts:
         when = acts["next_action_date"].to_numpy(dtype="datetime64[ns]")[keep]

@@ -20,10 +20,15 @@ DENSE_SPAN = 1 << 20       # key combinations up to which grouping counts every 
 
 
 class Groups:
-    """Rows grouped by integer key columns (codes >= -1): dense group ids and each group's keys, sorted."""
+    """Rows grouped by integer key columns: dense group ids and each group's keys, sorted.
+
+    Keys are usually codes >= -1, but any integers work (month and period ids are negative before 1970):
+    each column is counted from its own minimum."""
 
     def __init__(self, keys: Mapping[str, np.ndarray]):
-        arrays = [np.asarray(v, dtype=np.int64) + 1 for v in keys.values()]
+        raw = [np.asarray(v, dtype=np.int64) for v in keys.values()]
+        lows = [int(a.min()) if len(a) else 0 for a in raw]
+        arrays = [a - low for a, low in zip(raw, lows)]
         sizes = [int(a.max()) + 1 if len(a) else 1 for a in arrays]
         combined = np.zeros(len(arrays[0]) if arrays else 0, dtype=np.int64)
         for a, size in zip(arrays, sizes):
@@ -36,8 +41,8 @@ class Groups:
             uniques, self.ids = np.unique(combined, return_inverse=True)
         self.n = len(uniques)
         decoded = {}
-        for name, size in zip(reversed(list(keys)), reversed(sizes)):
-            decoded[name] = uniques % size - 1
+        for name, size, low in zip(reversed(list(keys)), reversed(sizes), reversed(lows)):
+            decoded[name] = uniques % size + low
             uniques = uniques // size
         self.keys = pd.DataFrame({name: decoded[name] for name in keys})
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sitegen.metrics.grouped import distinct
-from sitegen.metrics.periods import month_ids
+from sitegen.metrics.periods import NO_MONTH, month_ids
 
 PERIOD_COLUMNS = ("revenue", "margin", "orders", "aov", "active_customers", "new_customers", "returning_customers",
                   "retained_customers", "retention", "customers_to_date", "repeat_customers_to_date",
@@ -114,7 +114,7 @@ def monthly(orders: pd.DataFrame) -> pd.DataFrame:
     active = distinct((month[buying] - full[0]) * (int(customer.max()) + 1) + customer[buying])
     out["active_customers"] = np.bincount(active // (int(customer.max()) + 1), minlength=len(full))
     first = month_ids(pd.Series(_first_orders(orders)))
-    out["new_customers"] = np.bincount(first[first >= 0] - full[0], minlength=len(full))
+    out["new_customers"] = np.bincount(first[first != NO_MONTH] - full[0], minlength=len(full))
     out["aov"] = (out["revenue"] / out["orders"]).where(out["orders"] > 0)
     out["margin"] = grouped["margin"].sum(min_count=1).reindex(full)
     out["returning_customers"] = out["active_customers"] - out["new_customers"]

@@ -107,11 +107,17 @@ KINDS = ("month", "quarter", "year")
 _EPOCH_MONTH = pd.Timestamp("1970-01-01")
 
 
+# Month id of a missing date: far below the id of any date pandas can hold (1677-09 is -3508), and far enough
+# from int64's limits that period arithmetic on it cannot wrap round into a real period.
+NO_MONTH = -(1 << 40)
+
+
 def month_ids(dates: pd.Series) -> np.ndarray:
-    """Months since 1970-01 per date (vectorised); missing dates give -1 (callers mask them first)."""
+    """Months since 1970-01 per date (vectorised; negative before 1970, 1969-12 is -1); missing dates give
+    ``NO_MONTH`` (callers mask them first)."""
     values = dates.to_numpy(dtype="datetime64[ns]")
     ids = values.astype("datetime64[M]").astype(np.int64)
-    return np.where(np.isnat(values), -1, ids)
+    return np.where(np.isnat(values), NO_MONTH, ids)
 
 
 def period_ids(months: np.ndarray, kind: str, fy_start: int = 1) -> np.ndarray:
