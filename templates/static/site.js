@@ -157,7 +157,12 @@
     if (!data) { this.source = null; this.domRows = Array.prototype.slice.call(this.el.tBodies[0].rows); return; }
     var fields = Object.create(null);
     data.fields.forEach(function (f, i) { fields[f] = i; });
-    this.data = data;
+    var labels = Object.create(null);  // field -> key -> text, from the data file's [key, text] pairs
+    Object.keys(data.labels || {}).forEach(function (field) {
+      var map = labels[field] = Object.create(null);
+      data.labels[field].forEach(function (pair) { map[pair[0]] = pair[1]; });
+    });
+    this.data = { fields: data.fields, rows: data.rows, labels: labels };
     this.fields = fields;
     var fixed = [];
     if (this.fixed) this.fixed.forEach(function (value, key) { fixed.push([own(fields, key), value]); });

@@ -115,19 +115,27 @@ def test_team_and_pipeline_pages_show_the_owners_as_text(keys_site: Path, browse
         tab.close()
 
 
-def test_table_data_keeps_a_label_keyed_proto(browser) -> None:
-    """Labels keyed by data survive as own keys, "__proto__" included (an object literal would drop it)."""
+def test_labels_keyed_like_object_properties_reach_the_table(browser) -> None:
+    """A table's labels survive as given, "__proto__" included (an object literal would drop that key), and
+    site.js shows them; a value without a label shows as itself, never as an inherited property."""
+    import json
+
     from sitegen.render import Renderer
 
     script = Renderer("en", "CNY").render("table-data.js", {
-        "name": "t", "fields": ["owner"], "rows": [["__proto__"], ["constructor"]],
+        "name": "t", "fields": ["owner"], "rows": [["__proto__"], ["constructor"], ["toString"]],
         "labels": {"owner": {"__proto__": "Proto label", "constructor": "Constructor label"}}}).decode()
+    payload = json.loads(script.split("] = ", 1)[1].rstrip().rstrip(";"))  # still JSON
+    assert payload["labels"] == {"owner": [["__proto__", "Proto label"], ["constructor", "Constructor label"]]}
     context = browser.new_context()
     page = context.new_page()
-    page.set_content("<p>labels</p>")
-    page.evaluate(script)
-    labels = page.evaluate("() => { var l = window.SITEGEN_DATA.t.labels.owner; return ["
-                           "Object.prototype.hasOwnProperty.call(l, '__proto__') ? l['__proto__'] : null, "
-                           "Object.keys(l).length, Object.getPrototypeOf(l) === Object.prototype]; }")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content('<main><table id="t" class="data" data-source="t"><thead><tr>'
+                     '<th data-field="owner" data-type="label">Owner</th></tr></thead><tbody></tbody></table></main>')
+    page.add_script_tag(content=script)
+    page.add_script_tag(path=str(Path(__file__).parents[2] / "templates" / "static" / "site.js"))
+    cells = page.eval_on_selector_all("#t tbody td", "cells => cells.map(c => c.textContent)")
     context.close()
-    assert labels == ["Proto label", 2, True]
+    assert errors == []
+    assert cells == ["Proto label", "Constructor label", "toString"]
