@@ -18,6 +18,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,15 @@ _OTHER_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # the UTF-32 BOMs star
 # was never closed and swallowed it (pyarrow, unlike pandas, accepts a file that ends inside quotes).
 _SENTINEL = "\x00"
 _RAGGED_HINT = "every row needs the same number of cells as the header; quote cells that contain commas"
+_UNREADABLE_HINT = "save it from Excel as 'CSV UTF-8' or 'CSV' (GBK is fine)"
+_ASCII = bytes(range(128))
+# In the text of a file decoded as UTF-8 with "surrogateescape": a byte that is not UTF-8, and a line with
+# non-ASCII characters that are all UTF-8 (possessive: no backtracking)
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+_UTF8_LINE = re.compile("^[\x00-\t\x0b-\x7f]*+[^\x00-\x7f\udc80-\udcff][^\n\udc80-\udcff]*+$", re.M)
+_AS_GB18030 = "line is not valid UTF-8 like the rest of the file; read as GB18030"
+_AS_UTF8 = "line is UTF-8 but the rest of the file is GB18030 (GBK); read as UTF-8"
+_REPLACED = "line is neither UTF-8 nor GB18030; unreadable bytes replaced with \ufffd"
 
 
 @dataclass(frozen=True)
@@ -65,11 +75,18 @@ def read_csv_columns(raw: bytes, declared: str | None, display: str, table: str,
         found = _read_with_arrow(raw, start)
         if found is not None:
             return found
+    elif _utf8_or_detect(raw, declared):  # not valid UTF-8: GBK, or a mix
+        text, encoding = _decode_mixed(raw, display, log)
+        if text is None:
+            return None
+        if declared and encoding != "utf-8":
+            log.add(display, 1, "", f"file is not valid {declared}; read it as {encoding}",
+                    f"fix data.{table}.encoding in the config", "warning")
+        return _read_with_arrow(text.encode("utf-8")) or _read_with_pandas(text, display, log)
     try:
         text, encoding = decode_csv_bytes(raw, declared)
     except DecodeFailure as exc:
-        log.add(display, getattr(exc, "line", 1) or 1, "", "not a readable text CSV file",
-                "save it from Excel as 'CSV UTF-8' or 'CSV' (GBK is fine)")
+        log.add(display, getattr(exc, "line", 1) or 1, "", "not a readable text CSV file", _UNREADABLE_HINT)
         return None
     if declared and encoding.replace("-", "").lower() != declared.replace("-", "").lower():
         log.add(display, 1, "", f"file is not valid {declared}; read it as {encoding}",
@@ -79,6 +96,99 @@ def read_csv_columns(raw: bytes, declared: str | None, display: str, table: str,
         if found is not None:
             return found
     return _read_with_pandas(text, display, log)
+
+
+def _utf8_or_detect(raw: bytes, declared: str | None) -> bool:
+    """Whether the encoding is UTF-8 or to be detected, the file has no UTF-16/32 BOM and no NUL byte:
+    then it is UTF-8, GB18030, or lines of both."""
+    try:
+        if declared and codecs.lookup(declared).name not in _UTF8:
+            return False
+    except LookupError:
+        return False
+    return not raw.startswith(_OTHER_BOMS) and b"\x00" not in raw
+
+
+def _decode_mixed(raw: bytes, display: str, log: ProblemLog) -> tuple[str | None, str]:
+    """Text of a file that is not valid UTF-8, and the encoding of most of it ("utf-8" or "gb18030").
+
+    Files get lines appended by other programs, so one encoding is chosen per file, by the majority of
+    its non-ASCII bytes, and each line that does not read in it is read in the other (else with
+    replacement characters) and reported as a FILE:LINE warning: nothing is garbled silently. A UTF-8
+    BOM settles the question. None (an error logged) when not even the header line can be read.
+    """
+    bom = raw.startswith(codecs.BOM_UTF8)
+    body = raw[len(codecs.BOM_UTF8):] if bom else raw
+    text = body.decode("utf-8", "surrogateescape")  # each byte that is not UTF-8: one lone surrogate
+    not_utf8 = len(body) - len(text.encode("utf-8", "ignore"))
+    utf8 = len(body.translate(None, _ASCII)) - not_utf8  # non-ASCII bytes that are valid UTF-8
+    odd: dict[str, list[int]] = {}
+    if bom or utf8 * 2 >= not_utf8 * 3:  # by characters: most take 3 bytes in UTF-8, 2 in GBK
+        text, encoding = _odd_lines(text, _NOT_UTF8, _from_utf8, odd), "utf-8"
+    else:
+        text, encoding = _odd_lines(text, _UTF8_LINE, _from_gb18030, odd), "gb18030"
+    if 1 in odd.get(_REPLACED, ()):
+        log.add(display, 1, "", "not a readable text CSV file", _UNREADABLE_HINT)
+        return None, encoding
+    for message, lines in sorted(odd.items()):
+        log.add_rows(display, lines, "", message, "save the whole file in one encoding: 'CSV UTF-8' in Excel",
+                     "warning")
+    return text, encoding
+
+
+def _odd_lines(text: str, pattern: re.Pattern, read: Callable[..., str], odd: dict[str, list[int]]) -> str:
+    """``text`` with the parts ``read`` decodes otherwise: for UTF-8, the lines holding a byte that is
+    not UTF-8 (found by ``_NOT_UTF8``); for GB18030, all but the lines that are UTF-8 (``_UTF8_LINE``).
+    ``read(before, its first line number, odd line, its number, odd)`` returns both parts as text;
+    ``odd`` collects the numbers of the lines read otherwise, by message."""
+    pieces: list[str] = []
+    pos, pos_line, line, counted = 0, 1, 1, 0
+    for match in pattern.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if start < pos:  # another odd byte of a line already read
+            continue
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        line += text.count("\n", counted, start)
+        counted = start
+        pieces.append(read(text[pos:start], pos_line, text[start:end], line, odd))
+        pos, pos_line = end, line
+    pieces.append(read(text[pos:], pos_line, "", 0, odd))
+    return "".join(pieces)
+
+
+def _from_utf8(before: str, first: int, line: str, number: int, odd: dict[str, list[int]]) -> str:
+    """A UTF-8 file: ``before`` is good UTF-8; ``line`` is not: read it as GB18030, else with replacements."""
+    if not line:
+        return before
+    data = line.encode("utf-8", "surrogateescape")
+    try:
+        fixed = data.decode("gb18030")
+        odd.setdefault(_AS_GB18030, []).append(number)
+    except UnicodeDecodeError:
+        fixed = data.decode("utf-8", "replace")
+        odd.setdefault(_REPLACED, []).append(number)
+    return before + fixed
+
+
+def _from_gb18030(before: str, first: int, line: str, number: int, odd: dict[str, list[int]]) -> str:
+    """A GB18030 file: ``before`` (from line ``first`` on) is GB18030, read line by line with replacements
+    where it does not decode; ``line`` is UTF-8 and stays so."""
+    data = before.encode("utf-8", "surrogateescape")
+    try:
+        fixed = data.decode("gb18030")
+    except UnicodeDecodeError:
+        lines = data.split(b"\n")
+        for i, part in enumerate(lines):
+            try:
+                lines[i] = part.decode("gb18030")
+            except UnicodeDecodeError:
+                lines[i] = part.decode("gb18030", "replace")
+                odd.setdefault(_REPLACED, []).append(first + i)
+        fixed = "\n".join(lines)
+    if line:
+        odd.setdefault(_AS_UTF8, []).append(number)
+    return fixed + line
 
 
 def sniff_delimiter(text: str) -> str:

@@ -169,3 +169,59 @@ def test_missing_ids_match_nothing_in_the_reference_checks(make_site) -> None:
     got = messages(ds)
     assert [m.split(":")[1] for m in got if "before the customer was created" in m] == ["3"]
     assert [m.split(":")[1] for m in got if "not in customers file" in m] == ["4"]
+
+
+NAMES = ["张伟", "王芳", "李娜", "刘强", "陈静"]
+
+
+def test_a_gbk_line_in_a_utf8_file_keeps_the_utf8_names(make_site) -> None:
+    """One row appended by a program that writes GBK: the other rows stay UTF-8, that line is read as
+    GB18030 and named in a warning; nothing is garbled."""
+    rows = [f"C{i},{name}\n".encode("utf-8") for i, name in enumerate(NAMES)]
+    rows.insert(3, "C9,上海华信\n".encode("gbk"))  # line 5 of the file
+    site = make_site({"customers.csv": b"customer_id,name\n" + b"".join(rows),
+                      "orders.csv": "customer_id,order_date,amount\nC1,2026-01-05,10\n"})
+    ds = load(site)
+    assert ds.error_count == 0, messages(ds)
+    names = dict(zip(ds.get("customers")["customer_id"], ds.get("customers")["name"]))
+    assert [names[f"C{i}"] for i in range(5)] == NAMES
+    assert names["C9"] == "上海华信"
+    odd = [p for p in ds.problems if "UTF-8" in p.message]
+    assert [(p.file, p.line, p.severity) for p in odd] == [("data/customers.csv", 5, "warning")]
+    assert "read as GB18030" in odd[0].message and "one encoding" in odd[0].hint
+
+
+def test_a_utf8_line_in_a_gbk_file_is_read_as_utf8_with_a_warning(make_site) -> None:
+    rows = [f"C{i},{name}有限公司\n".encode("gbk") for i, name in enumerate(NAMES)]
+    rows.append("C9,上海华信\n".encode("utf-8"))  # line 7
+    log = ProblemLog()
+    table = read.read_csv_columns(b"customer_id,name\n" + b"".join(rows), None, "c.csv", "customers", log)
+    assert table.columns[1].to_pylist() == [f"{name}有限公司" for name in NAMES] + ["上海华信"]
+    assert [(p.line, p.severity) for p in log.problems] == [(7, "warning")]
+    assert "rest of the file is GB18030" in log.problems[0].message
+
+
+def test_a_line_in_neither_encoding_gets_replacement_characters_and_a_warning() -> None:
+    raw = "customer_id,name\nC1,张伟\nC2,王芳\n".encode("utf-8") + b"C3,\xff\xfe\xff\n" + "C4,李娜\n".encode()
+    log = ProblemLog()
+    table = read.read_csv_columns(raw, None, "c.csv", "customers", log)
+    assert table.columns[1].to_pylist() == ["张伟", "王芳", "\ufffd\ufffd\ufffd", "李娜"]
+    assert [(p.line, p.severity) for p in log.problems] == [(4, "warning")]
+    assert "replaced" in log.problems[0].message
+
+
+def test_a_header_in_neither_encoding_is_an_error() -> None:
+    log = ProblemLog()
+    assert read.read_csv_columns(b"customer_id,\xff\xfe\xff\nC1,x\n", None, "c.csv", "customers", log) is None
+    assert [(p.line, p.message, p.severity) for p in log.problems] == [(1, "not a readable text CSV file", "error")]
+
+
+def test_clean_files_take_the_fast_reader_without_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clean UTF-8 file never reaches the line-by-line decoding; a clean GBK file has no warning."""
+    monkeypatch.setattr(read, "_decode_mixed", lambda *args: pytest.fail("decoded line by line"))
+    log = ProblemLog()
+    raw = "customer_id,name\n".encode() + "".join(f"C{i},{n}\n" for i, n in enumerate(NAMES)).encode()
+    assert read.read_csv_columns(raw, None, "c.csv", "customers", log).columns[1].to_pylist() == NAMES
+    monkeypatch.undo()
+    gbk = read.read_csv_columns(raw.decode().encode("gbk"), None, "c.csv", "customers", log)
+    assert gbk.columns[1].to_pylist() == NAMES and log.problems == []
