@@ -12,7 +12,9 @@ per distinct value, so a million order lines with fifty thousand customer ids ho
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -89,8 +91,17 @@ def read_table(path: Path, display: str, spec: TableSpec, config: Config, log: P
 
 
 def _read_bytes(path: Path, display: str, log: ProblemLog) -> bytes | None:
+    """The file's bytes; None (an error logged) when it cannot be read, is empty, or is not a regular file:
+    a named pipe would block the build forever, a folder or device is no CSV. Opened without blocking and
+    checked again once open, so nothing can swap a pipe in between."""
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return _not_a_file(os.stat(path).st_mode, display, log)
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as f:
+            mode = os.fstat(f.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                return _not_a_file(mode, display, log)
+            raw = f.read()
     except OSError as exc:
         log.add(display, 0, "", f"cannot read file: {exc.strerror}", "check the path and permissions")
         return None
@@ -98,6 +109,12 @@ def _read_bytes(path: Path, display: str, log: ProblemLog) -> bytes | None:
         log.add(display, 1, "", "file is empty", "it needs at least a header row with the column names")
         return None
     return raw
+
+
+def _not_a_file(mode: int, display: str, log: ProblemLog) -> None:
+    kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else \
+        "a socket" if stat.S_ISSOCK(mode) else "a device"
+    log.add(display, 0, "", f"not a regular file ({kind})", "the table must be a CSV file; check [data] in the config")
 
 
 def _map_columns(table: RawTable, display: str, spec: TableSpec, column_map,

@@ -120,3 +120,12 @@ def test_problem_log_caps_but_counts(make_site) -> None:
     assert ds.error_count == 100
     assert len(ds.problems) == 21
     assert any("80 more row(s) like this" in m for m in messages(ds))
+
+
+def test_a_folder_named_like_a_table_is_not_a_regular_file(make_site) -> None:
+    site = make_site({"orders.csv": "customer_id,order_date,amount\nC1,2026-01-05,10\n"})
+    (site / "data" / "pipeline.csv").mkdir()
+    ds = load(site)
+    assert "data/pipeline.csv: not a regular file (a folder) (the table must be a CSV file; check [data] in the " \
+           "config)" in messages(ds)
+    assert ds.error_count == 1
