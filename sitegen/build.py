@@ -168,7 +168,9 @@ def _reused(out: Path, record: dict, reporter: Reporter) -> BuildResult:
 
 
 def copy_assets(writer: SiteWriter, config: Config) -> None:
-    """CSS, JS and plotly.js into ``assets/``; a site's own ``templates/static`` files win."""
+    """CSS, JS and plotly.js into ``assets/``; a site's own ``templates/static`` files win. The files of
+    the site's ``static/`` folder (``CNAME``, ``.nojekyll``, ``robots.txt``...) go to the output root as
+    they are; one that would replace a page is an error (see :meth:`SiteWriter.add_root_file`)."""
     files: dict[str, Path] = {}
     for folder in (default_templates() / STATIC, config.templates_dir / STATIC):
         if folder.is_dir():
@@ -178,6 +180,50 @@ def copy_assets(writer: SiteWriter, config: Config) -> None:
     for rel, path in sorted(files.items()):
         writer.copy(f"assets/{rel}", path)
     writer.copy("assets/plotly.min.js", plotly_js())
+    for rel, path in root_files(config, writer.out).items():
+        writer.add_root_file(rel, path, f"{ROOT_FILES}/{rel}")
+
+
+ROOT_FILES = "static"  # folder beside sitegen.toml whose files are copied to the output root
+
+
+def root_files(config: Config, out: Path) -> dict[str, Path]:
+    """The site's ``static/`` files by their path in an output written to ``out``. Anything there that is
+    not a regular file (a pipe, a link to a folder), a name that is no web path, or a folder that
+    overlaps the output is a :class:`ConfigError`."""
+    import os
+    import stat
+
+    from sitegen.errors import ConfigError, ConfigProblem
+    from sitegen.write import safe_relpath
+
+    folder = config.root / ROOT_FILES
+
+    def refuse(rel: str, message: str, hint: str) -> ConfigError:
+        return ConfigError([ConfigProblem(f"{ROOT_FILES}/{rel}".rstrip("/"), "(file)", message, hint)])
+
+    if not folder.is_dir():
+        return {}
+    real = folder.resolve()
+    if real == out or real.is_relative_to(out) or out.is_relative_to(real):
+        raise refuse("", f"overlaps the output folder {out}", "build into another --out")
+    found: dict[str, Path] = {}
+    for parent, folders, names in os.walk(folder):
+        folders.sort()
+        for name in sorted(names + [f for f in folders if os.path.islink(os.path.join(parent, f))]):
+            path = Path(parent, name)
+            rel = path.relative_to(folder).as_posix()
+            try:
+                safe_relpath(rel)
+                mode = os.stat(path).st_mode
+            except ValueError:
+                raise refuse(rel, "this name cannot be a path on a website", "rename it") from None
+            except OSError as exc:
+                raise refuse(rel, f"cannot read it: {exc.strerror}", "remove it or fix the link") from None
+            if not stat.S_ISREG(mode):
+                raise refuse(rel, "not a regular file", "sitegen copies files and folders of files only")
+            found[rel] = path
+    return found
 
 
 def plotly_js() -> Path:

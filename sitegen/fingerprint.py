@@ -6,15 +6,18 @@ as-of date give byte-identical output (DESIGN: deterministic). That makes a rebu
 a data commit that did not change the data, or a second CI run, take about a second.
 
 What goes in: the resolved configuration and as-of date, the bytes of every input table,
-of the site's templates and playbook, of sitegen's own code, default templates and
-playbook, and the versions of the libraries that shape the output. Hashing reads the
-files (BLAKE2b, about 1 GB/s), so a touched but unchanged file still matches.
+of the site's templates, playbook and ``static/`` files (copied to the output root), of
+sitegen's own code, default templates and playbook, and the versions of the libraries
+that shape the output. Hashing reads the files (BLAKE2b, about 1 GB/s), so a touched
+but unchanged file still matches; a named pipe is never opened (it would block).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import stat
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable
@@ -31,6 +34,8 @@ CHUNK = 1 << 20
 
 def fingerprint(config: Config, as_of: pd.Timestamp) -> str:
     """The hex digest of every input of a build of ``config`` at ``as_of``."""
+    from sitegen.build import ROOT_FILES  # (build imports this module)
+
     h = hashlib.blake2b(digest_size=20)
 
     def add(label: str, value: str) -> None:
@@ -46,7 +51,7 @@ def fingerprint(config: Config, as_of: pd.Timestamp) -> str:
         _add_file(h, f"table:{name}", config.table_path(name))
     for label, folder in (("code", PACKAGE), ("default-templates", default_templates()),
                           ("default-content", default_content()), ("templates", config.templates_dir),
-                          ("content", config.content_dir)):
+                          ("content", config.content_dir), ("root-files", config.root / ROOT_FILES)):
         for path in _files(folder):
             _add_file(h, f"{label}:{path.relative_to(folder).as_posix()}", path)
     return h.hexdigest()
@@ -68,11 +73,15 @@ def _files(folder: Path) -> Iterable[Path]:
 
 
 def _add_file(h: "hashlib._Hash", label: str, path: Path) -> None:
+    """Hash a file's bytes; a named pipe, device or folder is not opened (a pipe would block the build
+    forever): the build reports it."""
     h.update(f"{label}\0".encode("utf-8", "surrogatepass"))
     try:
-        with open(path, "rb") as f:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as f:
             while chunk := f.read(CHUNK):
                 h.update(chunk)
         h.update(b"\0present\0")
-    except OSError:  # absent (an optional table) or unreadable: the build reports it
+    except OSError:  # absent (an optional table), unreadable or not a file: the build reports it
         h.update(b"\0absent\0")

@@ -13,14 +13,18 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
+import stat as stat_
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-MANIFEST = ".sitegen-manifest"  # one "path<TAB>size" line per file of the output
+from sitegen.errors import ConfigError, ConfigProblem, OutputError
+
+MANIFEST = ".sitegen-manifest"  # one "path<TAB>size<TAB>sha1" line per file of the output
 RECORD = ".sitegen-build.json"  # what the build that wrote the output knew: fingerprint, pages, warnings
 
 
@@ -45,6 +49,9 @@ def safe_relpath(path: str) -> str:
     return path
 
 
+Entry = tuple[int, str]  # a manifest line: size and SHA-1 of a file
+
+
 class SiteWriter:
     """Collects files into ``.<out>.staging``; :meth:`commit` swaps it in, :meth:`abort` drops it.
 
@@ -55,29 +62,39 @@ class SiteWriter:
     recycled tree is trusted: a file counts as unchanged only when it *is* the output's file (same
     inode) and the output's bytes equal the new bytes. A staging file is never written in place
     (it may be the output's file): it is unlinked and created anew.
+
+    A file-system failure (a full disk, a read-only folder) is an :class:`OutputError` naming the path
+    and the reason; the staging folder is then deleted, and the output stays as it was.
     """
 
     def __init__(self, out: Path):
         self.out = out.resolve()
         self.staging, self.previous, self._lock_path = beside(self.out)
         self.stats = WriteStats()
-        self.paths: dict[str, int] = {}  # path -> size of every file staged so far
+        self.paths: dict[str, Entry] = {}  # path -> manifest entry of every file staged so far
+        self._root_files: dict[str, tuple[Path, str]] = {}  # path -> (source, its name in messages)
         self._lock_fd: int | None = None
         self._folders: set[str] = set()  # staging folders known to exist
         self._existing: dict[str, int] = {}  # path -> inode of the files of a recycled staging tree
         self._compare = False  # whether there is a previous output to compare with
 
     def __enter__(self) -> "SiteWriter":
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self._refuse_foreign_output()
-        self._lock()
-        self._prepare_staging()
-        self._compare = self.out.is_dir()
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self._refuse_foreign_output()
+            self._lock()
+            self._prepare_staging()
+            self._compare = self.out.is_dir()
+        except OSError as exc:
+            if self._lock_fd is not None:  # the staging folders are ours to delete
+                _remove(self.staging)
+                self._unlock()
+            raise _failure("prepare the output folder", self.out, exc) from None
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
-            self.abort()
+            self.abort(discard=isinstance(exc, OutputError))
         self._unlock()
 
     def _prepare_staging(self) -> None:
@@ -104,7 +121,7 @@ class SiteWriter:
 
     def _lock(self) -> None:
         from sitegen.errors import BuildLocked
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)  # an OSError here: no access
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -125,8 +142,15 @@ class SiteWriter:
         key = safe_relpath(path)
         if key in self.paths:
             raise ValueError(f"two pages want the same path: {key}")
-        self.paths[key] = len(data)
         target = f"{self.staging}/{key}"
+        try:
+            self.paths[key] = self._stage(key, target, data)
+        except OSError as exc:
+            raise _failure("write", target, exc) from None
+
+    def _stage(self, key: str, target: str, data: bytes) -> Entry:
+        """Put ``data`` at ``target`` (a link to the output's file when that has the same bytes); the
+        file's manifest entry."""
         folder = target.rpartition("/")[0]
         if folder not in self._folders:
             _make_folder(folder)
@@ -142,36 +166,75 @@ class SiteWriter:
                             _unlink(target)
                         os.link(old, target)
                     self.stats.skipped += 1
-                    return
+                    return len(data), _digest(data)
             except OSError:
                 pass
         if present is not None:
             _unlink(target)  # never write into it: it may be the output's file
         _create(target, data)
         self.stats.written += 1
+        return len(data), _digest(data)
 
     def copy(self, path: str, source: Path) -> None:
         self.write(path, source.read_bytes())
 
+    def add_root_file(self, path: str, source: Path, shown: str) -> None:
+        """Copy ``source`` (a file the site provides, such as ``CNAME``) to ``path`` when the build is
+        committed, after every page: a file that would replace a page, or stand where a folder of pages
+        is, is a :class:`ConfigError` naming ``shown``."""
+        self._root_files[safe_relpath(path)] = (source, shown)
+
     def commit(self, record: dict[str, Any] | None = None) -> WriteStats:
-        """Remove what no page wrote, write the manifest (and the build ``record``), then swap staging
-        with the output in one step; the retired output is kept for the next build."""
-        self._remove_stale()
-        manifest = "".join(f"{path}\t{self.paths[path]}\n" for path in sorted(self.paths))
-        _replace_file(self.staging / MANIFEST, manifest.encode("utf-8"))
-        if record is not None:
-            _replace_file(self.staging / RECORD, json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        self.stats.deleted = len(set(read_manifest(self.out)) - set(self.paths))
-        if self.out.exists():
+        """Copy the site's root files, remove what no page wrote, write the manifest (and the build
+        ``record``), then swap staging with the output in one step; the retired output is kept for
+        the next build."""
+        self._write_root_files()
+        try:
+            self._remove_stale()
+            manifest = "".join(f"{path}\t{size}\t{digest}\n" for path, (size, digest) in sorted(self.paths.items()))
+            _replace_file(self.staging / MANIFEST, manifest.encode("utf-8"))
+            if record is not None:
+                _replace_file(self.staging / RECORD,
+                              json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            self.stats.deleted = len(set(read_manifest(self.out)) - set(self.paths))
+            if not self.out.exists():
+                os.replace(self.staging, self.out)
+                return self.stats
             _exchange(self.staging, self.out)
+        except OSError as exc:
+            raise _failure("write", self.staging, exc) from None
+        try:  # the new output is in place: keep the old one for recycling if it can be moved
             os.replace(self.staging, self.previous)
-        else:
-            os.replace(self.staging, self.out)
+        except OSError:
+            _remove(self.staging)
         return self.stats
 
-    def abort(self) -> None:
-        """Drop the staging folder; what it holds is kept for the next build to recycle."""
+    def _write_root_files(self) -> None:
+        """Stage the site's root files, refusing any that would replace what sitegen writes."""
+        if not self._root_files:
+            return
+        folders = {path[:i] for path in self.paths for i, c in enumerate(path) if c == "/"}
+        for key, (source, shown) in sorted(self._root_files.items()):
+            parents = [key[:i] for i, c in enumerate(key) if c == "/"]
+            clash = next((p for p in (key, *parents) if p in self.paths or p in (MANIFEST, RECORD)), None)
+            if clash is None and key in folders:
+                clash = f"{key}/"
+            if clash is not None:
+                raise ConfigError([ConfigProblem(shown, "(file)", f"would replace {clash}, which sitegen writes",
+                                                 "rename or remove it")])
+            try:
+                data = source.read_bytes()
+            except OSError as exc:
+                raise _failure("read", source, exc) from None
+            self.write(key, data)
+
+    def abort(self, discard: bool = False) -> None:
+        """Drop the staging folder; what it holds is kept for the next build to recycle, unless
+        ``discard`` (after a failed write: the disk may be full), when it is deleted."""
         _remove(self.previous)
+        if discard:
+            _remove(self.staging)
+            return
         try:
             os.replace(self.staging, self.previous)
         except OSError:
@@ -258,14 +321,38 @@ def _create(target: str, data: bytes) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[_write(fd, view):]
     finally:
         os.close(fd)
+
+
+_write = os.write  # the one call that puts bytes on disk (tests replace it to simulate a full disk)
+
+
+def _digest(data: bytes) -> str:
+    """The content hash of the manifest: SHA-1, the fastest in hashlib (1.5 GB/s), not for security."""
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
 def _replace_file(path: Path, data: bytes) -> None:
     _remove(path)
     _create(str(path), data)
+
+
+_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EDQUOT: "the disk quota is used up: free some space",
+    errno.EROFS: "the file system is read-only: choose another --out",
+    errno.EACCES: "no permission: choose another --out or fix the folder's permissions",
+    errno.EPERM: "no permission: choose another --out or fix the folder's permissions",
+}
+
+
+def _failure(action: str, path: str | Path, exc: OSError) -> OutputError:
+    """One line for a failed file-system call: what failed, on which path, the system's reason."""
+    where = exc.filename if exc.filename else path
+    hint = _HINTS.get(exc.errno or 0, "check the output folder")
+    return OutputError(f"cannot {action} {where}: {exc.strerror or exc} ({hint}; the previous output is unchanged)")
 
 
 def _read(path: str) -> bytes:
@@ -275,33 +362,49 @@ def _read(path: str) -> bytes:
 
 def read_manifest(out: Path) -> dict[str, int]:
     """Path -> size of every file the last build wrote into ``out`` (empty when there is none)."""
+    return {path: size for path, (size, _) in read_manifest_entries(out).items()}
+
+
+def read_manifest_entries(out: Path) -> dict[str, Entry]:
+    """Path -> (size, SHA-1) of every file the last build wrote into ``out``; a line of an older sitegen
+    (path and size only) has no hash."""
     try:
         text = (out / MANIFEST).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
     files = {}
     for line in text.splitlines():
-        path, _, size = line.partition("\t")
+        path, _, rest = line.partition("\t")
         if path:
-            files[path] = int(size) if size.isdigit() else -1
+            size, _, digest = rest.partition("\t")
+            files[path] = (int(size) if size.isdigit() else -1, digest)
     return files
 
 
 def reusable_output(out: Path, fingerprint: str) -> dict[str, Any] | None:
     """The record of the build in ``out`` when it was made from the same inputs (``fingerprint``) and
-    every file it listed is still there with its size; None when the output must be built."""
+    every file it listed is still there as written; None when the output must be built.
+
+    Every file is written before the manifest, so a file modified after it (an edit, even one that keeps
+    the size) is newer than the manifest: only such files are read and compared by hash, not the tens
+    of thousands nobody touched. (Modification times, unlike inodes, survive a CI cache's tar archive.)"""
     try:
         record = json.loads((out / RECORD).read_text(encoding="utf-8"))
+        written = os.stat(out / MANIFEST).st_mtime_ns
     except (OSError, ValueError):
         return None
     if not isinstance(record, dict) or record.get("fingerprint") != fingerprint:
         return None
-    files = read_manifest(out)
+    files = read_manifest_entries(out)
     if not files:
         return None
-    for path, size in files.items():
+    for path, (size, digest) in files.items():
+        name = f"{out}/{path}"
         try:
-            if os.stat(out / path).st_size != size:
+            stat = os.stat(name)
+            if stat.st_size != size or not stat_.S_ISREG(stat.st_mode):
+                return None
+            if stat.st_mtime_ns > written and (not digest or _digest(_read(name)) != digest):
                 return None
         except OSError:
             return None
@@ -322,5 +425,9 @@ def _exchange(a: Path, b: Path) -> None:
     backup = b.with_name(b.name + ".previous")
     shutil.rmtree(backup, ignore_errors=True)
     os.replace(b, backup)
-    os.replace(a, b)
+    try:
+        os.replace(a, b)
+    except OSError:
+        os.replace(backup, b)  # put the output back
+        raise
     os.replace(backup, a)
