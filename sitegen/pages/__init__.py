@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any, Callable, Iterator, Mapping
@@ -111,7 +112,7 @@ def _digest(value: str, round_: int = 1) -> str:
 
 def is_reserved(name: str) -> bool:
     """True for a Windows device name (``CON``, ``nul``, ``COM1``, ``lpt9``...), which no folder may have."""
-    return _RESERVED.fullmatch(name.lower()) is not None
+    return len(name) in (3, 4) and _RESERVED.fullmatch(name.lower()) is not None
 
 
 def slugify(value: str, prefix: str = "") -> str:
@@ -143,17 +144,12 @@ def unique_slugs(ids: list[str], prefix: str = "") -> dict[str, str]:
     slugs = dict(first)
     round_ = 0
     while True:
-        claims: dict[str, list[str]] = {}
-        for i, slug in slugs.items():
-            claims.setdefault(slug, []).append(i)
-        crowded = [(slug, owners) for slug, owners in claims.items() if len(owners) > 1]
+        crowded = {slug for slug, n in Counter(slugs.values()).items() if n > 1}
         if not crowded:
             return slugs
         round_ += 1
-        for slug, owners in crowded:
-            for i in owners:
-                if i != slug:
-                    slugs[i] = f"{first[i]}-{_digest(i, round_)}"
+        for i in [i for i, slug in slugs.items() if slug in crowded and i != slug]:
+            slugs[i] = f"{first[i]}-{_digest(i, round_)}"
 
 
 def customer_slugs(customers: Any) -> dict[str, str]:
