@@ -139,10 +139,13 @@ def page_types(out: Path) -> dict[str, tuple[str, str]]:
     """
     customer = sorted((out / "customers").glob("*/visit.html"))[0].parent.name
     owner = sorted((out / "team").glob("*/index.html"))[0].parent.name
+    deal = sorted((out / "pipeline" / "deals").glob("*/index.html"))[-1].parent.name  # the newest: an open one
     types = {
         "dashboard": ("index.html", "dashboard.html"),
         "funnel": ("funnel/index.html", "funnel.html"),
         "pipeline": ("pipeline/index.html", "pipeline.html"),
+        "changes": ("pipeline/changes/index.html", "changes.html"),
+        "deal": (f"pipeline/deals/{deal}/index.html", "deal.html"),
         "customers": ("customers/index.html", "customers.html"),
         "customer": (f"customers/{customer}/index.html", "customer.html"),
         "visit-sheet": (f"customers/{customer}/visit.html", "visit.html"),
@@ -161,7 +164,7 @@ def page_types(out: Path) -> dict[str, tuple[str, str]]:
     return types
 
 
-PAGE_TYPE_NAMES = ("dashboard", "funnel", "pipeline", "customers", "customer", "visit-sheet", "team", "owner",
+PAGE_TYPE_NAMES = ("dashboard", "funnel", "pipeline", "changes", "deal", "customers", "customer", "visit-sheet", "team", "owner",
                    "reports", "report-month", "report-quarter", "report-year", "data-quality", "playbook",
                    *(f"playbook-{kind}" for kind in PLAYBOOK_KINDS))
 

@@ -1,4 +1,5 @@
-"""The build's deal table (``Metrics.opportunities``): deals as of as_of plus grade and follow-up flags."""
+"""The build's deal table (``Metrics.opportunities``): deals as of as_of plus grade (with its reason), forecast
+category and follow-up flags."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ import numpy as np
 import pandas as pd
 
 from sitegen.config import Config
+from sitegen.metrics import funnel, grading
 from sitegen.metrics.grouped import text_column
 from sitegen.metrics.pipeline import NAT, DealBase, deals_at, stage_index
-
-GRADE_ORDER = ("low", "medium", "high")
 
 
 def opportunities(base: DealBase, config: Config, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -18,24 +18,16 @@ def opportunities(base: DealBase, config: Config, as_of: pd.Timestamp) -> pd.Dat
     deals = deals_at(base, as_of, config, current=True)  # status and stage stay categoricals until the end
     deals["reached_stage"] = text_column(np.array(config.stage_keys, dtype=object), deals["reached"].to_numpy()) \
         if len(deals) else pd.Series(dtype=object)
-    flagged = deals["stale"] | deals["overdue"]
-    deals["grade"] = grade(deals["probability"], flagged, deals["grade"], config).where(
-        deals["status"] == "open", None)
+    start = as_of - pd.Timedelta(days=config.rules.window_days - 1)
+    in_use = funnel.probabilities(deals["status"].cat.codes.to_numpy(), deals["closed_on"].to_numpy(),
+                                  deals["reached"].to_numpy(), start, as_of, config)
+    graded = grading.grade_deals(deals, in_use, config)
+    deals = deals.drop(columns=[c for c in graded.columns if c in deals]).join(graded)  # grade, forecast_category
     deals = deals.join(next_actions(deals, base.planned[deals["pos"].to_numpy()], as_of))
     deals["days_in_stage"] = days_in_stage(base, deals, as_of, config)
     for col in ("status", "stage"):
         deals[col] = deals[col].astype(object)
     return deals
-
-
-def grade(probability: pd.Series, flagged: pd.Series, override: pd.Series | None, config: Config) -> pd.Series:
-    """high / medium / low from the stage probability, one level lower when stale or overdue; ``grade`` overrides."""
-    level = np.select([probability >= config.rules.grade_high, probability >= config.rules.grade_medium], [2, 1], 0)
-    level = np.maximum(level - flagged.to_numpy(dtype=int), 0)
-    out = pd.Series(np.array(GRADE_ORDER, dtype=object)[level], index=probability.index)
-    if override is not None:
-        out = override.astype(object).where(override.notna(), out)
-    return out
 
 
 def next_actions(deals: pd.DataFrame, planned_in_activities: np.ndarray, as_of: pd.Timestamp) -> pd.DataFrame:
