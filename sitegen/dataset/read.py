@@ -18,7 +18,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,8 @@ _ASCII = bytes(range(128))
 # In the text of a file decoded as UTF-8 with "surrogateescape": a byte that is not UTF-8, and a line with
 # non-ASCII characters that are all UTF-8 (possessive: no backtracking)
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
-_UTF8_LINE = re.compile("^[\x00-\t\x0b-\x7f]*+[^\x00-\x7f\udc80-\udcff][^\n\udc80-\udcff]*+$", re.M)
+_UTF8_LINE = re.compile("\n[\x00-\t\x0b-\x7f]*+[^\x00-\x7f\udc80-\udcff][^\n\udc80-\udcff]*+(?![^\n])")
+_UTF8_FIRST = re.compile("[\x00-\t\x0b-\x7f]*+[^\x00-\x7f\udc80-\udcff][^\n\udc80-\udcff]*+(?![^\n])")
 _AS_GB18030 = "line is not valid UTF-8 like the rest of the file; read as GB18030"
 _AS_UTF8 = "line is UTF-8 but the rest of the file is GB18030 (GBK); read as UTF-8"
 _REPLACED = "line is neither UTF-8 nor GB18030; unreadable bytes replaced with \ufffd"
@@ -124,9 +125,12 @@ def _decode_mixed(raw: bytes, display: str, log: ProblemLog) -> tuple[str | None
     utf8 = len(body.translate(None, _ASCII)) - not_utf8  # non-ASCII bytes that are valid UTF-8
     odd: dict[str, list[int]] = {}
     if bom or utf8 * 2 >= not_utf8 * 3:  # by characters: most take 3 bytes in UTF-8, 2 in GBK
-        text, encoding = _odd_lines(text, _NOT_UTF8, _from_utf8, odd), "utf-8"
+        text, encoding = _odd_lines(text, _NOT_UTF8.finditer(text), _from_utf8, odd), "utf-8"
     else:
-        text, encoding = _odd_lines(text, _UTF8_LINE, _from_gb18030, odd), "gb18030"
+        encoding = "gb18030"
+        utf8_lines = [*filter(None, [_UTF8_FIRST.match(text)]), *_UTF8_LINE.finditer(text)]
+        whole = None if utf8_lines else _decode_or_none(body, "gb18030")  # the usual GBK file: one decoding
+        text = whole if whole is not None else _odd_lines(text, utf8_lines, _from_gb18030, odd)
     if 1 in odd.get(_REPLACED, ()):
         log.add(display, 1, "", "not a readable text CSV file", _UNREADABLE_HINT)
         return None, encoding
@@ -136,15 +140,23 @@ def _decode_mixed(raw: bytes, display: str, log: ProblemLog) -> tuple[str | None
     return text, encoding
 
 
-def _odd_lines(text: str, pattern: re.Pattern, read: Callable[..., str], odd: dict[str, list[int]]) -> str:
+def _decode_or_none(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _odd_lines(text: str, matches: Iterable[re.Match], read: Callable[..., str], odd: dict[str, list[int]]) -> str:
     """``text`` with the parts ``read`` decodes otherwise: for UTF-8, the lines holding a byte that is
-    not UTF-8 (found by ``_NOT_UTF8``); for GB18030, all but the lines that are UTF-8 (``_UTF8_LINE``).
+    not UTF-8 (``matches`` of ``_NOT_UTF8``); for GB18030, all but the lines that are UTF-8 (of
+    ``_UTF8_FIRST`` and ``_UTF8_LINE``, which starts at the line break before the line).
     ``read(before, its first line number, odd line, its number, odd)`` returns both parts as text;
     ``odd`` collects the numbers of the lines read otherwise, by message."""
     pieces: list[str] = []
     pos, pos_line, line, counted = 0, 1, 1, 0
-    for match in pattern.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
+    for match in matches:
+        start = text.rfind("\n", 0, match.end() - 1) + 1
         if start < pos:  # another odd byte of a line already read
             continue
         end = text.find("\n", match.end())
