@@ -7,17 +7,26 @@ are collected and reported together (``ConfigError``, exit code 2).
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from difflib import get_close_matches
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from sitegen.errors import ConfigError, ConfigProblem
+from sitegen.appraisal_config import Appraisal, parse_appraisal
+from sitegen.grading_config import Grading, parse_grading
 
 LANGUAGES = ("en", "zh-CN")
+# Every date sitegen works with, in the data and as as_of. Any two such dates are less than 292 years apart
+# (the span of pandas' nanosecond time differences), and as_of minus two windows of MAX_DAYS stays inside
+# pandas' Timestamp range (1677-09-21 .. 2262-04-11): no date arithmetic of the metrics can overflow.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+DATE_RANGE_HINT = f"dates must be between {FIRST_DATE} and {LAST_DATE}"
+MAX_DAYS = 36_500  # the largest day count a setting may hold (100 years)
 TABLES = (
     "pipeline", "stage_history", "orders", "customers", "contacts",
     "activities", "targets", "feedback", "channel_costs", "complaints",
@@ -33,6 +42,7 @@ class Stage:
     aliases: tuple[str, ...] = ()
     probability: float = 0.1
     max_days: int = 14
+    conversion_goal: float | None = None  # share of deals reaching the stage that reach the next
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names.get("en") or self.key
@@ -107,8 +117,12 @@ class Rules:
     satisfaction_goal: float = 0.90
     aov_growth_goal: float = 0.10
     monthly_new_customers_goal: int = 0
+    nps_goal: float | None = None  # no NPS goal unless set
+    channel_roi_goal: float | None = None  # no channel ROI goal unless set
     payment_terms_days: int = 30
     contact_types: tuple[str, ...] = ("visit", "meeting")
+    review_days: int = 7                 # the weekly review compares with a snapshot at least this old
+    big_deal_multiple: float = 5.0       # open deal > this x the customer's lifetime revenue or the average won deal
 
 
 TIER_NAMES = ("strategic", "key", "general", "potential")
@@ -135,6 +149,8 @@ class Config:
     contact_every_days: Mapping[str, int | None] = field(  # tier -> days between contacts (None: no promise)
         default_factory=lambda: DEFAULT_CONTACT_DAYS)
     service: Mapping[str, ServiceLevel] = field(default_factory=lambda: DEFAULT_SERVICE)  # severity -> promise
+    grading: Grading = field(default_factory=Grading)
+    appraisal: Appraisal = field(default_factory=Appraisal)  # weights of the rep appraisal score
 
     @property
     def stage_keys(self) -> tuple[str, ...]:
@@ -156,15 +172,26 @@ def _is_str_list(v: Any) -> bool:
     return isinstance(v, list) and all(isinstance(x, str) for x in v)
 
 
-# key -> (check, description of the expected type)
-Check = tuple[Callable[[Any], bool], str]
+def _days(low: int) -> Callable[[Any], bool | str]:
+    """Check of a day count: a wrong type or a value below ``low`` fails with the key's description, one
+    above MAX_DAYS (whose dates would overflow) with the whole allowed range."""
+    def check(v: Any) -> bool | str:
+        if not (_is_int(v) and v >= low):
+            return False
+        return v <= MAX_DAYS or f"a whole number of days from {low} to {MAX_DAYS}"
+    return check
+
+
+# key -> (check, description of the expected type); a check may return what is expected instead of False
+Check = tuple[Callable[[Any], bool | str], str]
 STR: Check = (lambda v: isinstance(v, str), "a string")
 INT: Check = (_is_int, "a whole number")
-NUM: Check = (_is_number, "a number")
+NUM: Check = (lambda v: _is_number(v) and math.isfinite(v), "a number")
 BOOL: Check = (lambda v: isinstance(v, bool), "true or false")
 STR_LIST: Check = (_is_str_list, "a list of strings")
 SHARE: Check = (lambda v: _is_number(v) and 0 <= v <= 1, "a number from 0 to 1")
 POS_INT: Check = (lambda v: _is_int(v) and v > 0, "a whole number above 0")
+DAYS: Check = (_days(1), "a whole number above 0")
 DATE: Check = (lambda v: isinstance(v, (str, date)), "a date like 2026-06-30")
 
 SITE_KEYS: dict[str, Check] = {
@@ -172,17 +199,21 @@ SITE_KEYS: dict[str, Check] = {
     "fiscal_year_start": (lambda v: _is_int(v) and 1 <= v <= 12, "a month number 1-12"),
 }
 RULE_KEYS: dict[str, Check] = {
-    "stale_after_days": POS_INT, "window_days": POS_INT, "attainment_warning": SHARE,
-    "churn_after_days": POS_INT, "min_deals_for_probability": POS_INT,
+    "stale_after_days": DAYS, "window_days": DAYS, "attainment_warning": SHARE,
+    "churn_after_days": DAYS, "min_deals_for_probability": POS_INT,
     "strategic_share": SHARE, "key_share": SHARE, "grade_high": SHARE, "grade_medium": SHARE,
     "excluded_order_statuses": STR_LIST, "dayfirst": BOOL,
-    "retention_goal": SHARE, "repurchase_goal": SHARE, "sales_cycle_goal_days": POS_INT,
-    "satisfaction_goal": SHARE, "aov_growth_goal": NUM, "monthly_new_customers_goal": INT,
-    "payment_terms_days": (lambda v: _is_int(v) and v >= 0, "a whole number of days, 0 or more"),
-    "contact_types": STR_LIST,
+    "retention_goal": SHARE, "repurchase_goal": SHARE, "sales_cycle_goal_days": DAYS,
+    "satisfaction_goal": SHARE, "aov_growth_goal": NUM,
+    "monthly_new_customers_goal": (lambda v: _is_int(v) and v >= 0, "a whole number, 0 or more (0: no goal)"),
+    "nps_goal": (lambda v: _is_number(v) and -100 <= v <= 100, "a number from -100 to 100"),
+    "channel_roi_goal": NUM,
+    "payment_terms_days": (_days(0), "a whole number of days, 0 or more"),
+    "contact_types": STR_LIST, "review_days": DAYS,
+    "big_deal_multiple": (lambda v: _is_number(v) and 0 < v <= 1e6, "a number above 0"),
 }
 TIER_KEYS: dict[str, Check] = {
-    "contact_every_days": (lambda v: _is_int(v) and v >= 0, "a whole number of days, 0 or more (0: no promise)"),
+    "contact_every_days": (_days(0), "a whole number of days, 0 or more (0: no promise)"),
 }
 BUILD_KEYS: dict[str, Check] = {"output": STR, "content": STR, "templates": STR, "max_problems": POS_INT}
 TABLE_KEYS: dict[str, Check] = {
@@ -192,13 +223,15 @@ TABLE_KEYS: dict[str, Check] = {
 }
 STAGE_KEYS: dict[str, Check] = {
     "key": STR, "name": (lambda v: isinstance(v, (str, dict)), "a string or a table of language = name"),
-    "aliases": STR_LIST, "probability": SHARE, "max_days": POS_INT,
+    "aliases": STR_LIST, "probability": SHARE, "max_days": DAYS, "conversion_goal": SHARE,
 }
 SERVICE_KEYS: dict[str, Check] = {
-    "response_hours": (lambda v: _is_number(v) and v > 0, "a number of hours above 0"),
-    "resolution_days": (lambda v: _is_number(v) and v > 0, "a number of days above 0"),
+    "response_hours": (lambda v: _is_number(v) and 0 < v <= MAX_DAYS * 24,
+                       f"a number of hours above 0, at most {MAX_DAYS * 24}"),
+    "resolution_days": (lambda v: _is_number(v) and 0 < v <= MAX_DAYS,
+                        f"a number of days above 0, at most {MAX_DAYS}"),
 }
-TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build", "tiers", "service")
+TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build", "tiers", "service", "grading", "appraisal")
 
 
 class _Collector:
@@ -225,8 +258,10 @@ class _Collector:
                 self.add(name, "unknown key", hint)
                 continue
             check, expected = schema[key]
-            if not check(value):
-                self.add(name, f"must be {expected}, got {value!r}")
+            verdict = check(value)
+            if isinstance(verdict, str) or not verdict:
+                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+                self.add(name, f"must be {verdict if isinstance(verdict, str) else expected}, got {shown}")
                 continue
             good[key] = value
         return good
@@ -238,16 +273,38 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     explicit = path is not None
     path = (cwd / path) if path is not None and not Path(path).is_absolute() else (path or cwd / "sitegen.toml")
     raw: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError([ConfigProblem(str(path), "(file)", f"not valid TOML: {exc}",
-                                             "check quotes and brackets near that line")]) from None
-    elif explicit:
-        raise ConfigError([ConfigProblem(str(path), "(file)", "configuration file not found",
-                                         "check the --config path")])
+    if path.exists() or path.is_symlink() or explicit:
+        raw = _read_toml(path)  # a sitegen.toml that is there must be a readable file
     return parse_config(raw, root=path.parent.resolve(), source=str(path))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The configuration file's contents; a ConfigError saying why when it is not a readable UTF-8 TOML file."""
+    def fail(message: str, hint: str) -> ConfigError:
+        return ConfigError([ConfigProblem(str(path), "(file)", message, hint)])
+
+    if path.is_dir():
+        raise fail("is a directory, not a configuration file", "the configuration is a file named sitegen.toml")
+    if not path.exists():
+        hint = "check the --config path" if not path.is_symlink() else "a broken symbolic link: fix or remove it"
+        raise fail("configuration file not found", hint)
+    if not path.is_file():
+        raise fail("not a regular file", "the configuration must be a plain text file")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror or exc}", "check the file's permissions") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise fail(f"not UTF-8 text: byte {exc.start} (line {line}) cannot be read", "save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise fail(f"not valid TOML: {exc}", "check quotes and brackets near that line") from None
+    except RecursionError:
+        raise fail("not valid TOML: arrays or tables nested too deeply", "flatten the nesting") from None
 
 
 def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.toml") -> Config:
@@ -275,6 +332,8 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
     _check_aliases(c, stages, won, lost)
     contact_days = _tiers(c, raw.get("tiers", {}))
     service = _service(c, raw.get("service", {}))
+    grading = parse_grading(c, raw.get("grading", {}), tuple(s.key for s in stages))
+    appraisal = parse_appraisal(c, raw.get("appraisal", {}))
     if c.problems:
         raise ConfigError(c.problems)
     return Config(
@@ -284,7 +343,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
         content_dir=(root / build.get("content", "content")).resolve(),
         templates_dir=(root / build.get("templates", "templates")).resolve(),
         max_problems=build.get("max_problems", 200), contact_every_days=contact_days,
-        service=service,
+        service=service, grading=grading, appraisal=appraisal,
     )
 
 
@@ -294,23 +353,38 @@ def _site(c: _Collector, raw: Any) -> Site:
         c.add("site.language", f"unsupported language {values['language']!r}", "use \"en\" or \"zh-CN\"")
         values.pop("language")
     if "as_of" in values:
-        parsed = parse_as_of(values["as_of"])
-        if parsed is None and values["as_of"] != "":
-            c.add("site.as_of", f"not a date: {values['as_of']!r}", "write it as 2026-06-30")
-        values["as_of"] = parsed
+        problem = as_of_problem(values["as_of"]) if values["as_of"] != "" else None
+        if problem:
+            c.add("site.as_of", *problem)
+        values["as_of"] = None if problem else parse_as_of(values["as_of"])
     if values.get("base_url") and not values["base_url"].startswith(("http://", "https://")):
         c.add("site.base_url", "must be an absolute http(s) URL", "e.g. https://intranet.example.com/sales/")
     return Site(**values)
 
 
 def parse_as_of(value: str | date) -> date | None:
-    """An ``as_of`` value from config or the command line, or None when empty or invalid."""
+    """An ``as_of`` value from config or the command line, or None when empty or invalid (a TOML date-time
+    counts as its date)."""
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
         return None
+
+
+def as_of_problem(value: str | date) -> tuple[str, str] | None:
+    """What is wrong with an ``as_of`` value, as (message, hint): not a date, or outside
+    FIRST_DATE..LAST_DATE; None when it is fine."""
+    parsed = parse_as_of(value)
+    shown = str(value) if isinstance(value, date) else value[:40]
+    if parsed is None:
+        return f"not a date: {shown!r}", "write it as 2026-06-30"
+    if not FIRST_DATE <= parsed <= LAST_DATE:
+        return f"date out of range: {shown!r}", DATE_RANGE_HINT
+    return None
 
 
 def _data(c: _Collector, raw: Any, root: Path) -> tuple[Path, dict[str, Table]]:
@@ -332,7 +406,33 @@ def _data(c: _Collector, raw: Any, root: Path) -> tuple[Path, dict[str, Table]]:
                 "".encode(t["encoding"])
             except LookupError:
                 c.add(f"data.{name}.encoding", f"unknown encoding {t['encoding']!r}", "e.g. utf-8, gb18030")
+        if t.get("columns"):
+            _check_column_map(c, name, t["columns"])
     return (root / values.get("dir", "data")).resolve(), tables
+
+
+def _check_column_map(c: _Collector, table: str, columns: Mapping[str, str]) -> None:
+    """Each key of ``[data.<table>] columns`` must be a column of the table, and no two columns may read the
+    same header (headers match as the loader matches them: case, spaces, hyphens and underscores aside)."""
+    from sitegen.dataset.load import header_key  # here, not at the top: the dataset package imports this module
+    from sitegen.dataset.schema import SCHEMA
+
+    spec = SCHEMA.get(table)
+    known = spec.names if spec is not None else tuple(columns)
+    prefix = f"data.{table}.columns"
+    for key in columns:
+        if key not in known:
+            close = get_close_matches(key, known, n=1)
+            c.add(f"{prefix}.{key}", "unknown column",
+                  f"did you mean '{close[0]}'?" if close else "columns: " + ", ".join(known))
+    readers: dict[str, list[str]] = {}  # header key -> the columns that read it, mapped ones first
+    for name in [*columns, *(n for n in known if n not in columns)]:
+        readers.setdefault(header_key(columns.get(name, name)), []).append(name)
+    for names in readers.values():
+        if len(names) > 1:
+            listed = ", ".join(repr(n) for n in names[:-1]) + f" and {names[-1]!r}"
+            header = columns.get(names[0], names[0])[:60]
+            c.add(prefix, f"columns {listed} read the same header {header!r}", "map each column to its own header")
 
 
 def _stages(c: _Collector, raw: Any) -> tuple[Stage, ...]:
@@ -357,6 +457,7 @@ def _stages(c: _Collector, raw: Any) -> tuple[Stage, ...]:
         stages.append(Stage(
             key=key, names=MappingProxyType(names), aliases=tuple(values.get("aliases", ())),
             probability=float(values.get("probability", 0.1)), max_days=values.get("max_days", 14),
+            conversion_goal=float(values["conversion_goal"]) if "conversion_goal" in values else None,
         ))
     keys = [s.key for s in stages]
     for key in {k for k in keys if keys.count(k) > 1}:

@@ -7,13 +7,14 @@ nothing is computed twice. docs/metrics.md defines every figure.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
 from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.metrics import assemble
+from sitegen.metrics.changes import Changes
 from sitegen.metrics.service import ServiceMetrics
 
 Frame = pd.DataFrame
@@ -43,7 +44,10 @@ class Metrics:
       and with a paid_amount column receivable_outstanding, receivable_overdue, oldest_overdue_date, days_past_due.
     - ``opportunities``: deal existing at as_of: SPEC §6 columns, the input columns, reached, reached_stage,
       closed_on, crm_probability, last_activity, days_since_activity, days_in_stage, next_action_date,
-      no_next_action, next_action_overdue, region.
+      no_next_action, next_action_overdue, region; grade_source ("manual" / "factors" / "probability"),
+      grade_score, grade_high_at, grade_medium_at, grade_lowered, forecast_category (commit / best_case /
+      pipeline), forecast_source, big_deal (open deals; see metrics/grading.py).
+    - ``changes``: the weekly review against the base snapshot (a ``Changes``; metrics/changes.py).
     - ``orders``: order: order_key, customer_id, order_date, revenue, cost, margin, owner (attributed),
       channel, is_return, first_order, month_id (customer_id, owner and channel are categoricals).
     - ``customer_months``: customer x month: customer_id, month (YYYY-MM), month_id, revenue, margin, orders.
@@ -104,6 +108,11 @@ class Metrics:
       amount, paid_amount, open_amount, days_past_due (by customer, oldest due first; empty without paid_amount).
     - ``owner_followup``: account owner: receivable_outstanding, receivable_overdue, customers_overdue,
       contact_overdue (customers whose tier contact promise is broken).
+    - ``customer_products``: customer x product bought in the 24 months up to as_of: revenue, quantity,
+      orders, last_order_date (by customer, largest revenue first; lines without a product: "unknown").
+    - ``goals``: the plan's goals judged (metrics.json "goals", ``metrics/goals.py``): key, kpi (the ``kpis`` key
+      of ``actual``), label, format, direction ("at_least" / "at_most"), target, actual, met (None: cannot be
+      judged), responses (surveys), note (why it cannot be judged); period (new_customers), stage (stage goals).
     """
 
     as_of: pd.Timestamp
@@ -137,6 +146,9 @@ class Metrics:
     receivables: Mapping[str, Any] | None = None
     receivable_lines: Frame = _frame()
     owner_followup: Frame = _frame()
+    changes: Changes = field(default_factory=Changes)
+    customer_products: Frame = _frame()
+    goals: Sequence[Mapping[str, Any]] = field(default_factory=list)
 
     @property
     def owner_months(self) -> Frame:

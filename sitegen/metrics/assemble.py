@@ -14,6 +14,7 @@ from sitegen.metrics import channels, contact, customers, feedback, forecast, fu
 from sitegen.metrics import outcomes
 from sitegen.metrics import periods as cal
 from sitegen.metrics import pipeline, receivables, reduce, reports, service, stages, targets, team
+from sitegen.metrics import changes, grading
 
 WORKING_COLUMNS = ("pos", "opportunity_id", "customer_id", "owner", "lead_source", "lost_reason", "status", "stage",
                    "reached", "amount", "weighted_amount", "created_date", "close_date", "closed_on", "stale",
@@ -35,6 +36,9 @@ def compute(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> dict[str, 
     working = _working(deals)
     out.update(_customers(dataset, reduced, working, config, as_of, window_start))
     out.update(_pipeline(base, working, config, as_of, window_start))
+    out["opportunities"] = _review(dataset, base, out, config, as_of)
+    out["changes"] = changes.weekly_changes(dataset.snapshots, base, out["opportunities"], config, as_of,
+                                            dataset.has("stage_history"))
     out.update(_team(inputs, working, out["customers"], window_start))
     periods = reports.report_periods(inputs)
     figures, breakdown, funnels = reports.period_tables(inputs, periods)
@@ -55,6 +59,15 @@ def compute(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> dict[str, 
                                        out["kpis"]["aov_window"], window_start, as_of, dataset.has("orders"), config))
     out["goals"] = goals.goal_list(out["kpis"], figures, out["inputs"], config)
     return out
+
+
+def _review(dataset: Dataset, base: pipeline.DealBase, out: dict[str, Any], config: Config,
+            as_of: pd.Timestamp) -> pd.DataFrame:
+    """The opportunity table with the big-deal check (against lifetime revenue and the average won deal)."""
+    deals = out["opportunities"]
+    revenue = out["customers"].set_index("customer_id")["revenue"] if dataset.has("orders") else pd.Series(dtype=float)
+    big = grading.big_deal_flags(deals, revenue, out["_pipeline"].get("avg_deal_size"), config.rules.big_deal_multiple)
+    return deals.assign(big_deal=big.to_numpy())
 
 
 def _service(dataset: Dataset, config: Config, as_of: pd.Timestamp, window_start: pd.Timestamp,
@@ -221,6 +234,10 @@ def _window_breakdown(inputs: reports.PeriodInputs, deals: pd.DataFrame, start: 
     first_month = int(cal.month_ids(pd.Series([start]))[0])
     parts.append(bd.product_rows(products, np.zeros(len(products), dtype=np.int64), inputs.labels.get("product"),
                                  products["month_id"].to_numpy() >= first_month))
+    pairs = inputs.reduced.product_orders
+    if pairs is not None:
+        parts.append(bd.product_order_rows(pairs, np.zeros(len(pairs), dtype=np.int64), inputs.labels.get("product"),
+                                           pairs["month_id"].to_numpy() >= first_month))
     rows = [p.drop(columns="pid") for p in parts if len(p)]
     order_part = pd.concat(rows, ignore_index=True).assign(period="window", kind="window") if rows else pd.DataFrame()
     columns = ["status", "amount", "weighted_amount", "stale", "overdue", "closed_on", "created_date", "reached"]

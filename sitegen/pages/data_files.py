@@ -69,11 +69,12 @@ def period_entries(periods: pd.DataFrame) -> dict[str, dict[str, Any]]:
 
 def metrics_json(site: Site) -> bytes:
     """data/metrics.json (SPEC §6): as_of, currency, kpis (null when the input is absent), funnel, periods,
-    and receivables (SPEC §7) when orders have paid_amount."""
+    goals (SPEC §7), and receivables (SPEC §7) when orders have paid_amount."""
     m = site.metrics
     metrics = {"as_of": m.as_of.strftime("%Y-%m-%d"), "currency": site.config.site.currency,
                "kpis": {k: jsonable(v) for k, v in m.kpis.items()}, "funnel": funnel_entries(m.funnel),
-               "periods": period_entries(m.periods)}
+               "periods": period_entries(m.periods),
+               "goals": [{k: jsonable(v) for k, v in goal.items()} for goal in m.goals]}
     if m.receivables is not None:  # absent without a paid_amount column (SPEC §7)
         metrics["receivables"] = {k: jsonable(v) if not isinstance(v, dict) else {b: jsonable(x) for b, x in v.items()}
                                   for k, v in m.receivables.items()}
@@ -92,9 +93,9 @@ def pages(site: Site) -> Iterator[File]:
         customers = m.customers.assign(url=m.customers["customer_id"].map(hrefs))
         return csv_bytes(customers.reindex(columns=list(CUSTOMER_COLUMNS)))
 
-    def opportunities_csv() -> bytes:
-        hrefs = {cid: f"customers/{slug}/" for cid, slug in site.customer_slugs.items()}
-        deals = m.opportunities.assign(url=m.opportunities["customer_id"].map(hrefs).fillna(""))
+    def opportunities_csv() -> bytes:  # url: the deal's own page (open deals and deals closed in the window)
+        hrefs = {oid: href.removesuffix("index.html") for oid, href in site.deal_hrefs.items()}
+        deals = m.opportunities.assign(url=m.opportunities["opportunity_id"].astype(str).map(hrefs).fillna(""))
         return csv_bytes(deals.reindex(columns=list(OPPORTUNITY_COLUMNS)))
 
     yield File("data/customers.csv", customers_csv)
