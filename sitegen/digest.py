@@ -32,7 +32,8 @@ from sitegen.render import load_catalog
 from sitegen.render.formatting import Formatter
 
 TEMPLATES = Path(__file__).resolve().parent / "digest_templates"
-LINK_SECTIONS = ("dashboard", "funnel", "pipeline", "customer_pages", "team", "reports")  # pages the digest links to
+# pages the digest links to
+LINK_SECTIONS = ("dashboard", "funnel", "pipeline", "customer_pages", "receivables", "team", "reports")
 MOVERS = 5
 # label, figure in Metrics.periods, format, target figure, attainment figure
 KPIS = (
@@ -159,7 +160,7 @@ def digest_context(site: site_pages.Site, period: cal.Period, links: Links) -> d
         "report_url": links.url(f"reports/{period.label}/index.html"), "kpis": kpis,
         "movers": [g for g in (customer_movers(site, period, previous, links),
                                owner_movers(site, period.label, previous, links)) if g["rows"]],
-        "pipeline": pipeline_rows(m, links), "threshold": threshold,
+        "pipeline": pipeline_rows(m, links), "receivables": receivable_rows(m, row, links), "threshold": threshold,
         "below": owners_below(site, period.label, float(row["elapsed"]), links),
     }
 
@@ -238,6 +239,26 @@ def pipeline_rows(m: Metrics, links: Links) -> dict[str, Any] | None:
              "alert": bool(alert and (m.kpis.get(key) or 0) > 0)}
             for label, key, form, page, alert in PIPELINE if m.kpis.get(key) is not None]
     return {"rows": rows, "url": links.url("pipeline/index.html")} if rows else None
+
+
+def receivable_rows(m: Metrics, row: pd.Series, links: Links) -> dict[str, Any] | None:
+    """Outstanding and overdue receivables as of the build date, and what was collected on the period's orders
+    (None when orders have no paid_amount column)."""
+    r = m.receivables
+    if not r:
+        return None
+    page = "receivables/index.html"
+    rows = [{"label": "Outstanding receivables", "value": r["outstanding"], "format": "money", "url": links.url(page),
+             "alert": False},
+            {"label": "Overdue receivables", "value": r["overdue"], "format": "money", "url": links.url(page),
+             "alert": r["overdue"] > 0},
+            {"label": "Customers with overdue payments", "value": r["customers_overdue"], "format": "number",
+             "url": links.url(page), "alert": False}]
+    collected = _value(row, "receivables_collected")
+    if collected is not None:
+        rows.append({"label": "Collected on the period's orders", "value": collected, "format": "money", "url": None,
+                     "alert": False})
+    return {"rows": rows, "url": links.url(page)}
 
 
 def _value(row: pd.Series, key: str | None) -> Any:

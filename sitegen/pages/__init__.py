@@ -158,12 +158,12 @@ def customer_slugs(customers: Any) -> dict[str, str]:
 
 
 # Section modules in build order; each has ``pages(site) -> Iterator[Page | File]``.
-SECTIONS = ("dashboard", "funnel", "pipeline", "customers", "customer_pages", "service", "team", "reports",
-            "data_quality", "scripts", "data_files", "playbook", "visit", "redirects")
+SECTIONS = ("dashboard", "funnel", "pipeline", "customers", "customer_pages", "receivables", "service", "team",
+            "reports", "data_quality", "scripts", "data_files", "playbook", "visit", "redirects")
 
 NAV = (("dashboard", "index.html", "Dashboard"), ("funnel", "funnel/index.html", "Funnel"),
        ("pipeline", "pipeline/index.html", "Pipeline"), ("customers", "customers/index.html", "Customers"),
-       ("service", "service/index.html", "Service"),
+       ("receivables", "receivables/index.html", "Receivables"), ("service", "service/index.html", "Service"),
        ("team", "team/index.html", "Team"), ("reports", "reports/index.html", "Reports"),
        ("playbook", "playbook/index.html", "Playbook"), ("data-quality", "data-quality/index.html", "Data quality"))
 

@@ -1,6 +1,7 @@
 """One lean page per customer: profile, contacts and decision chain, lifetime and window KPIs,
-revenue by month, RFM segment and tier with the tier's service policy, open deals with the
-playbook's next actions for their stage, activity timeline and feedback.
+revenue by month, orders and products of the last 24 months, receivables, RFM segment and tier
+with the tier's service policy and contact promise, open deals with the playbook's next actions
+and scripts for their stage, activity timeline and feedback.
 
 Built for 50,000 customers: every table is grouped once (sort, then slices per customer),
 playbook lookups are made once per stage and tier, and the context is a flat dict.
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from functools import partial
 from typing import Any, Iterator
+
+import re
 
 import pandas as pd
 
@@ -28,9 +31,17 @@ FEEDBACK_COLUMNS = ("date", "kind", "score", "comment")
 CUSTOMER_FIELDS = ("customer_id", "name", "industry", "region", "size", "owner", "tier", "potential_value",
                    "created_date", "orders", "revenue", "margin", "revenue_window", "first_order_date",
                    "last_order_date", "recency_days", "open_pipeline", "weighted_pipeline", "rfm_segment",
-                   "r_score", "f_score", "m_score", "at_risk")
+                   "r_score", "f_score", "m_score", "at_risk", "receivable_outstanding", "receivable_overdue",
+                   "oldest_overdue_date", "days_past_due", "last_contact_date", "contact_every_days",
+                   "days_since_contact", "contact_overdue")
+OPEN_ITEMS = 5       # open receivables shown, oldest due first
+PRODUCTS_SHOWN = 4   # products with the most revenue in the last 24 months (the total counts them all)
+OPEN_ITEM_COLUMNS = ("order_key", "order_date", "due_date", "amount", "paid_amount", "open_amount", "days_past_due")
+PRODUCT_COLUMNS = ("product", "revenue", "quantity", "orders", "last_order_date")
+
 DEAL_COLUMNS = ("opportunity_id", "opportunity_name", "stage", "amount", "probability", "weighted_amount", "grade",
-                "close_date", "next_step", "next_step_date", "stale", "overdue")
+                "close_date", "next_step", "next_step_date", "stale", "overdue", "no_next_action",
+                "next_action_overdue", "big_deal")
 
 
 def up_to(frame: pd.DataFrame | None, as_of: pd.Timestamp, column: str = "date") -> pd.DataFrame | None:
@@ -43,6 +54,7 @@ def up_to(frame: pd.DataFrame | None, as_of: pd.Timestamp, column: str = "date")
 def stage_guides(site: Site) -> dict[str, dict[str, Any]]:
     """Stage key -> what a customer page shows from its playbook guide (looked up once per stage)."""
     out = {}
+    scripts = [d for d in site.playbook.documents if d.kind == "script"] if site.playbook is not None else []
     for stage in site.config.stages:
         guide = site.playbook.stage_guide(stage.key) if site.playbook is not None else None
         out[stage.key] = {
@@ -50,6 +62,7 @@ def stage_guides(site: Site) -> dict[str, dict[str, Any]]:
             "href": guide.url if guide else None, "title": guide.title if guide else None,
             "exit_criterion": guide.meta.get("exit_criterion") if guide else None,
             "key_actions": list(guide.meta.get("key_actions") or ()) if guide else [],
+            "scripts": [{"title": d.title, "href": d.url} for d in scripts if d.stage == stage.key],
         }
     return out
 
@@ -83,7 +96,8 @@ def month_axis(as_of: pd.Timestamp) -> list[str]:
 
 
 def revenue_chart(axis: list[str], positions: dict[str, int], series: dict[str, list] | None) -> dict[str, Any] | None:
-    """Revenue per month over the shared axis (months without orders are 0); None without orders."""
+    """Revenue per month over the shared axis (months without orders are 0); None without revenue in
+    those months (the page then says so instead of drawing an empty axis)."""
     if not series:
         return None
     values = [0.0] * len(axis)
@@ -91,7 +105,20 @@ def revenue_chart(axis: list[str], positions: dict[str, int], series: dict[str, 
         i = positions.get(month)
         if i is not None:
             values[i] = revenue
-    return charts.bar_trend(axis, values, "Revenue")
+    return charts.bar_trend(axis, values, "Revenue") if any(values) else None
+
+
+def phone_link(phone: Any) -> str | None:
+    """A ``tel:`` target from a phone number as written (digits and a leading +), None without digits."""
+    digits = re.sub(r"[^0-9+]", "", str(phone)) if phone else ""
+    return digits if re.search(r"[0-9]", digits) else None
+
+
+def recent_orders(m: Any) -> pd.DataFrame:
+    """Orders of the last 24 months (the chart's months): customer_id, revenue, counted (returns are no order)."""
+    o = m.orders[m.orders["order_date"] > m.as_of - pd.DateOffset(months=CHART_MONTHS)]
+    return pd.DataFrame({"customer_id": o["customer_id"].astype(object), "revenue": o["revenue"],
+                         "counted": (~o["is_return"].astype(bool)).astype("int64")})
 
 
 def pages(site: Site) -> Iterator[Page]:
@@ -113,11 +140,21 @@ def pages(site: Site) -> Iterator[Page]:
     positions = {label: i for i, label in enumerate(axis)}
     guides, policies = stage_guides(site), tier_policies(site)
     has = {name: site.dataset.has(name) for name in ("contacts", "activities", "feedback", "pipeline", "orders")}
+    has["receivables"] = m.receivables is not None
+    open_items = grouped_records(m.receivable_lines if has["receivables"] else None, "customer_id", OPEN_ITEM_COLUMNS,
+                                 order=("due_date",), head=OPEN_ITEMS)
+    products = grouped_records(m.customer_products, "customer_id", PRODUCT_COLUMNS, head=PRODUCTS_SHOWN)
+    orders_24 = recent_orders(m)
+    order_totals = orders_24.groupby("customer_id").agg(sum=("revenue", "sum"), size=("counted", "sum"))
+    open_counts = m.receivable_lines["customer_id"].value_counts() if has["receivables"] else pd.Series(dtype=int)
     def context(row: dict[str, Any], path: str) -> dict[str, Any]:
         cid = row["customer_id"]
         customer_deals = open_deals.get(cid, [])
         for deal in customer_deals:
             deal["stage_name"] = site.stage_names.get(deal["stage"], deal["stage"])
+            deal["href"] = site.deal_hrefs.get(str(deal["opportunity_id"]))
+        people = [{**p, "tel": phone_link(p["phone"])} for p in contacts.get(cid, [])]
+        total = order_totals.loc[cid] if cid in order_totals.index else None
         stages = list(dict.fromkeys(d["stage"] for d in customer_deals))
         ctx = common(site, path, "customers", str(row["name"]), title_is_label=False)
         ctx.update(row)  # the customer's fields, flat (CUSTOMER_FIELDS; None where the input lacks them)
@@ -126,7 +163,11 @@ def pages(site: Site) -> Iterator[Page]:
             aov=row["revenue"] / row["orders"] if row["orders"] else None,
             revenue_chart=revenue_chart(axis, positions, months.get(cid)),
             open_deals=customer_deals, next_actions=[guides[s] for s in stages if s in guides],
-            policy=policies.get(row["tier"]), contacts=contacts.get(cid, []),
+            policy=policies.get(row["tier"]), contacts=people,
+            open_items=open_items.get(cid, []), open_item_count=int(open_counts.get(cid, 0)),
+            products=products.get(cid, []),
+            orders_24=int(total["size"]) if total is not None else 0,
+            revenue_24=float(total["sum"]) if total is not None else 0.0,
             activities=activities.get(cid, []), activity_count=activity_counts.get(cid, 0),
             feedback=feedback.get(cid, []), has=has,
         )

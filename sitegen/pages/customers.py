@@ -19,6 +19,7 @@ TABLE = "customers"
 DATA_NAME = "customers-index"
 SEGMENTS = tuple(name for name, _, _ in RFM_SEGMENTS)
 RISK = "churn_risk"
+CONTACT = "contact_overdue"  # a flag beside churn risk: the tier's contact promise is broken
 COHORTS = 12  # cohorts (and months since the first order) in the retention chart
 COLUMNS = (
     Column("name", "Customer", "link", "href"), Column("tier", "Tier", "label", badge=True),
@@ -26,16 +27,19 @@ COLUMNS = (
     Column("region", "Region"), Column("orders", "Orders", "number"), Column("revenue", "Revenue (lifetime)", "money"),
     Column("revenue_window", "Revenue (last 12 months)", "money"),
     Column("first_order_date", "First order", "date"), Column("last_order_date", "Last order", "date"),
-    Column("open_pipeline", "Open pipeline", "money"), Column("risk", "Risk", "flags"),
+    Column("open_pipeline", "Open pipeline", "money"), Column("last_contact_date", "Last contact", "date"),
+    Column("risk", "Risk", "flags"),
 )
 FIELDS = ("name", "href", "customer_id", "tier", "segment", "owner", "owner_href", "region", "orders", "revenue",
-          "revenue_window", "first_order_date", "last_order_date", "open_pipeline", "risk")
+          "revenue_window", "first_order_date", "last_order_date", "open_pipeline", "last_contact_date", "risk")
 
 
 def index_frame(site: Site) -> pd.DataFrame:
     """One row per customer with display columns, highest lifetime revenue first."""
     c = site.metrics.customers
     at_risk = c["at_risk"].to_numpy(dtype=bool) if "at_risk" in c else np.zeros(len(c), dtype=bool)
+    late = c["contact_overdue"].fillna(False).to_numpy(dtype=bool) if "contact_overdue" in c else np.zeros(len(c), bool)
+    risk = np.char.strip(np.char.add(np.where(at_risk, RISK + " ", ""), np.where(late, CONTACT, "")))
     out = pd.DataFrame({
         "name": c["name"], "customer_id": c["customer_id"],
         "href": c["customer_id"].map(site.customer_href),
@@ -44,7 +48,8 @@ def index_frame(site: Site) -> pd.DataFrame:
         "region": c["region"], "orders": c["orders"], "revenue": c["revenue"].round(2),
         "revenue_window": c["revenue_window"].round(2) if "revenue_window" in c else np.nan,
         "first_order_date": c.get("first_order_date"), "last_order_date": c.get("last_order_date"),
-        "open_pipeline": c["open_pipeline"].round(2), "risk": np.where(at_risk, RISK, ""),
+        "open_pipeline": c["open_pipeline"].round(2), "last_contact_date": c.get("last_contact_date"),
+        "risk": risk.astype(object),
     })
     return out.sort_values(["revenue", "customer_id"], ascending=[False, True])
 
@@ -55,9 +60,11 @@ def counts(values: pd.Series, order: tuple[str, ...]) -> list[dict[str, object]]
     return [{"key": k, "count": int(tally.get(k, 0))} for k in order if tally.get(k, 0)]
 
 
-def index_labels() -> dict[str, dict[str, str | None]]:
-    """Keyed fields of the index; their text comes from the catalog when rendering."""
-    return {"tier": dict.fromkeys(TIERS), "segment": dict.fromkeys(SEGMENTS), "risk": {RISK: None},
+def index_labels(language: str = "en") -> dict[str, dict[str, str | None]]:
+    """Keyed fields of the index; their text comes from the catalog when rendering (the English
+    display catalog has no ``contact_overdue`` label: English text is given here)."""
+    contact = "Contact overdue" if language == "en" else None
+    return {"tier": dict.fromkeys(TIERS), "segment": dict.fromkeys(SEGMENTS), "risk": {RISK: None, CONTACT: contact},
             "owner": {UNASSIGNED: None}}
 
 
@@ -75,7 +82,7 @@ def cohort_chart(site: Site) -> dict[str, object] | None:
 
 def pages(site: Site) -> Iterator[Page]:
     frame = index_frame(site)
-    labels = index_labels()
+    labels = index_labels(site.language)
     context = common(site, "customers/index.html", "customers", "Customers")
     context.update(table_context(DATA_NAME, COLUMNS, frame, FIELDS, labels))
     context.update(
@@ -86,7 +93,7 @@ def pages(site: Site) -> Iterator[Page]:
                   "options": filter_options(frame["segment"], labels["segment"], SEGMENTS)},
                  {"key": "owner", "label": "Owner", "options": filter_options(frame["owner"])},
                  {"key": "region", "label": "Region", "options": filter_options(frame["region"])},
-                 {"key": "risk", "label": "Risk", "options": [(RISK, RISK)]}],
+                 {"key": "risk", "label": "Risk", "options": [(RISK, RISK), (CONTACT, "Contact overdue")]}],
     )
     yield Page("customers/index.html", "customers.html", context)
     yield data_file(DATA_NAME, frame, FIELDS, labels)

@@ -37,6 +37,10 @@ WINDOW_TILES = (  # kpi key, label, format, link to the rows behind it
 DEAL_COLUMNS = ("opportunity_id", "opportunity_name", "customer_id", "owner", "stage", "amount",
                 "days_since_activity", "close_date", "stale", "overdue")
 CUSTOMER_COLUMNS = ("customer_id", "name", "tier", "owner", "revenue", "last_order_date", "recency_days")
+OVERDUE_COLUMNS = ("customer_id", "name", "tier", "owner", "receivable_overdue", "days_past_due")
+CONTACT_COLUMNS = ("customer_id", "name", "tier", "owner", "last_contact_date", "days_since_contact",
+                   "contact_every_days")
+PROMISED_TIERS = ("strategic", "key")  # "needs action" lists their customers whose contact is overdue
 
 
 def month_tiles(site: Site) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -76,6 +80,8 @@ def pipeline_tiles(site: Site) -> list[dict[str, Any]]:
         tile("Stale deals", k.get("stale_opportunities"), "number", "pipeline/index.html#deals.flag=stale"),
         tile("Overdue deals", k.get("overdue_opportunities"), "number", "pipeline/index.html#deals.flag=overdue"),
         tile("At-risk customers", k.get("at_risk_customers"), "number", "customers/index.html#customers.risk=churn_risk"),
+        *([tile("Overdue receivables", site.metrics.receivables["overdue"], "money", "receivables/index.html")]
+          if site.metrics.receivables else []),
     ]
 
 
@@ -106,6 +112,36 @@ def action_customers(site: Site) -> list[dict[str, Any]]:
     return rows
 
 
+def _linked(site: Site, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        row["href"] = site.customer_href(row["customer_id"])
+        row["owner_href"] = site.owner_href(row["owner"])
+    return rows
+
+
+def action_receivables(site: Site) -> list[dict[str, Any]]:
+    """Customers with the largest overdue amounts (empty without receivables data)."""
+    customers = site.metrics.customers
+    if "receivable_overdue" not in customers:
+        return []
+    late = customers[customers["receivable_overdue"] > 0]
+    late = late.sort_values(["receivable_overdue", "customer_id"], ascending=[False, True])
+    return _linked(site, records(late.head(ACTION_ROWS), OVERDUE_COLUMNS))
+
+
+def action_contacts(site: Site) -> tuple[list[dict[str, Any]], int]:
+    """Strategic and key customers whose contact promise is broken: never contacted first, then the longest
+    since the last contact; and how many there are."""
+    c = site.metrics.customers
+    if "contact_overdue" not in c:
+        return [], 0
+    late = c[c["contact_overdue"].fillna(False).to_numpy(dtype=bool) & c["tier"].isin(PROMISED_TIERS).to_numpy()]
+    late = late.assign(_never=late["last_contact_date"].isna(), _tier=late["tier"].map(PROMISED_TIERS.index))
+    late = late.sort_values(["_never", "_tier", "days_since_contact", "customer_id"],
+                            ascending=[False, True, False, True], na_position="last")
+    return _linked(site, records(late.head(ACTION_ROWS), CONTACT_COLUMNS)), len(late)
+
+
 def trend_chart(site: Site) -> dict[str, Any] | None:
     """Revenue of the last 24 months with the company's monthly target as a line (when set)."""
     months = site.metrics.periods
@@ -119,6 +155,7 @@ def trend_chart(site: Site) -> dict[str, Any] | None:
 def pages(site: Site) -> Iterator[Page]:
     m = site.metrics
     period, this_month = month_tiles(site)
+    contacts = action_contacts(site)
     window = [tile(label, m.kpis.get(key), fmt, href) for key, label, fmt, href in WINDOW_TILES]
     context = common(site, "index.html", "dashboard", "Dashboard")
     context.update(
@@ -126,6 +163,10 @@ def pages(site: Site) -> Iterator[Page]:
         revenue_chart=trend_chart(site), funnel_chart=funnel_charts(stage_rows(site))[0],
         forecast_chart=forecast_chart(site, months=6), owners_below=owners_below_threshold(site),
         action_deals=action_deals(site), action_customers=action_customers(site),
+        action_receivables=action_receivables(site), has_receivables=m.receivables is not None,
+        overdue_customers=(m.receivables or {}).get("customers_overdue") or 0,
+        action_contacts=contacts[0], contact_overdue_count=contacts[1],
+        has_activities=m.inputs.get("activities", False),
         stale_or_overdue=int((m.opportunities["stale"] | m.opportunities["overdue"]).sum()) if len(m.opportunities) else 0,
         at_risk_count=m.kpis.get("at_risk_customers") or 0,
         has_orders=m.inputs.get("orders", False), has_pipeline=m.inputs.get("pipeline", False),

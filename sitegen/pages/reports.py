@@ -40,6 +40,8 @@ FIGURES = (
     ("revenue_target", "Revenue target", "money", True), ("attainment", "Target attainment", "pct", True),
     ("new_customers_target", "New customers target", "number", True), ("nps", "NPS", "number", True),
     ("csat", "CSAT", "pct", True), ("marketing_cost", "Channel cost", "money", False),
+    ("receivables_collected", "Collected on the period's orders", "money", True),
+    ("receivables_overdue", "Overdue receivables at period end", "money", False),
 )
 TILE_COUNT = 8
 DIMENSIONS = (("owner", "By owner"), ("product", "By product"), ("region", "By region"), ("channel", "By channel"),

@@ -1,8 +1,9 @@
 """Visit-preparation sheets: one printable page per customer with open deals.
 
 A sheet puts together what an account manager takes to a meeting: the customer's facts and
-contacts, each open deal with its stage's exit criterion and key-action checklist (from the
-playbook), the last activities, and the service policy of the customer's tier.
+contacts, each open deal with its stage's exit criterion, key-action checklist and scripts (from
+the playbook), the last activities, open receivables, and the service policy and contact promise
+of the customer's tier.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from typing import Iterator
 import pandas as pd
 
 from sitegen.pages import Page, Site, common
+from sitegen.pages.customer_pages import OPEN_ITEM_COLUMNS, phone_link
 from sitegen.pages.playbook import playbook_of, relative
 from sitegen.pages.rows import grouped_records, records
 
 LAST_ACTIVITIES = 8
+OPEN_ITEMS = 5
 CONTACT_COLUMNS = ("name", "title", "role", "influence", "email", "phone", "notes")
 ACTIVITY_COLUMNS = ("date", "type", "owner", "summary", "next_action", "next_action_date")
 DEAL_COLUMNS = ("opportunity_id", "opportunity_name", "stage", "amount", "close_date", "grade", "next_step",
@@ -41,6 +44,11 @@ def pages(site: Site) -> Iterator[Page]:
                                ascending=False)
     activities = grouped_records(_of(_up_to(site.dataset.get("activities"), m.as_of), ids), "customer_id",
                                  ACTIVITY_COLUMNS, order=["date"], ascending=False, head=LAST_ACTIVITIES)
+    has_receivables = m.receivables is not None
+    open_items = grouped_records(_of(m.receivable_lines, ids) if has_receivables else None, "customer_id",
+                                 OPEN_ITEM_COLUMNS, order=["due_date"], head=OPEN_ITEMS)
+    scripts = [d for d in playbook.documents if d.kind == "script"]
+
     def context(customer: dict, path: str) -> dict:
         cid = customer["customer_id"]
         link = partial(relative, path)
@@ -51,10 +59,14 @@ def pages(site: Site) -> Iterator[Page]:
             open_deals.append({**deal, "stage_name": site.stage_names.get(deal["stage"], deal["stage"]),
                                "exit_criterion": guide.meta.get("exit_criterion") if guide else None,
                                "key_actions": list(guide.meta.get("key_actions", ())) if guide else [],
-                               "guide_href": link(guide.url) if guide else None})
+                               "guide_href": link(guide.url) if guide else None,
+                               "scripts": [{"title": d.title, "href": link(d.url)} for d in scripts
+                                           if d.stage == deal["stage"]]})
         ctx = common(site, path, "customers", str(customer["name"]), title_is_label=False)
         ctx.update(
-            customer=customer, open_deals=open_deals, contacts=contacts.get(cid, []),
+            customer=customer, open_deals=open_deals,
+            contacts=[{**c, "tel": phone_link(c["phone"])} for c in contacts.get(cid, [])],
+            open_items=open_items.get(cid, []), has_receivables=has_receivables,
             activities=activities.get(cid, []),
             has_contacts=site.dataset.has("contacts"), has_activities=site.dataset.has("activities"),
             policy={"title": policy.title, "summary": policy.summary, "href": link(policy.url),
