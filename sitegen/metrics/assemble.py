@@ -145,9 +145,10 @@ def _team(inputs: reports.PeriodInputs, deals: pd.DataFrame, table: pd.DataFrame
     quarter_target = owner_targets[owner_targets["period"] == this_quarter.label].set_index("owner")["target"]
     quarter = forecast.with_targets(quarter, quarter_target.reindex(quarter.index))
     ytd_start = cal.year(as_of, fy).start
+    new_ytd = _ytd_targets(inputs.new_customer_targets, as_of, fy)[1].rename("new_customers_target_ytd")
     card = team.scorecard(reduced.orders, deals, table, reduced.activities, inputs.window_feedback,
-                          owner_ytd.rename("target_ytd").to_frame(), quarter, window_start, as_of, ytd_start,
-                          config.rules)
+                          pd.concat([owner_ytd.rename("target_ytd"), new_ytd], axis=1), quarter, window_start, as_of,
+                          ytd_start, config.rules, config.appraisal.weights())
     costs = channels.window_costs(inputs.costs, window_start, as_of, fy)
     revenue_ytd = float(reduced.orders.loc[reduced.orders["order_date"].between(ytd_start, as_of), "revenue"].sum()) \
         if inputs.has_orders else None

@@ -7,9 +7,12 @@ Orders belong to their ``owner``, else the customer's owner, else "unassigned" (
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import pandas as pd
 
-from sitegen.metrics import outcomes
+from sitegen.appraisal_config import Appraisal
+from sitegen.metrics import appraisal, outcomes
 from sitegen.metrics.feedback import scores_by
 from sitegen.metrics.funnel import closed_between
 from sitegen.metrics.grouped import UNASSIGNED, Groups, codes
@@ -46,19 +49,41 @@ def owner_activities(activities: pd.DataFrame, start: pd.Timestamp, end: pd.Time
     return out
 
 
+# scorecard counts of which one above zero makes an owner active (listed but not ranked otherwise)
+ACTIVITY_KEYS = ("revenue", "orders", "won_deals", "lost_deals", "open_deals", "customers", "activities")
+
+
+def year_to_date(orders: pd.DataFrame, ytd_start: pd.Timestamp, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per order owner, the fiscal year to date: revenue_ytd, margin_ytd, costed_revenue_ytd (revenue of orders
+    with a known margin), new_customers_ytd, and revenue_prior_ytd of the same days a year earlier."""
+    year = orders[orders["order_date"].between(ytd_start, as_of)]
+    costed = year["margin"].notna()
+    frame = pd.DataFrame({"owner": year["owner"].astype(object).to_numpy(), "revenue_ytd": year["revenue"].to_numpy(),
+                          "margin_ytd": year["margin"].to_numpy(),
+                          "costed_revenue_ytd": year["revenue"].where(costed, 0.0).to_numpy(),
+                          "new_customers_ytd": year["first_order"].to_numpy(dtype="int64")})
+    g = frame.groupby("owner", sort=True)
+    out = g[["revenue_ytd", "costed_revenue_ytd", "new_customers_ytd"]].sum()
+    out["margin_ytd"] = g["margin_ytd"].sum(min_count=1)
+    year_ago = pd.DateOffset(years=1)
+    prior = orders[orders["order_date"].between(ytd_start - year_ago, as_of - year_ago)]
+    prior_revenue = prior.groupby(prior["owner"].astype(object), sort=True)["revenue"].sum()
+    return out.join(prior_revenue.rename("revenue_prior_ytd"), how="outer")
+
+
 def scorecard(orders: pd.DataFrame, deals: pd.DataFrame, customers: pd.DataFrame, activities: pd.DataFrame,
               feedback_rows: pd.DataFrame, ytd: pd.DataFrame, quarter: pd.DataFrame,
-              window_start: pd.Timestamp, as_of: pd.Timestamp, ytd_start: pd.Timestamp, rules) -> pd.DataFrame:
-    """One row per owner (see ``Metrics.scorecard`` for the columns).
+              window_start: pd.Timestamp, as_of: pd.Timestamp, ytd_start: pd.Timestamp, rules,
+              weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """One row per owner (see ``Metrics.scorecard`` for the columns), appraised with ``weights``
+    (``[appraisal]``; the defaults when None).
 
-    ``ytd`` is indexed by owner with target_ytd; ``quarter`` by owner with forecast figures and target
-    for the current quarter.
+    ``ytd`` is indexed by owner with target_ytd and new_customers_target_ytd; ``quarter`` by owner with forecast
+    figures and target for the current quarter.
     """
     window = orders[orders["order_date"].between(window_start, as_of)]
     parts = [orders_by(window, window["owner"])]
-    year = orders[orders["order_date"].between(ytd_start, as_of)]
-    year_revenue = year.groupby(year["owner"], observed=True)["revenue"].sum()
-    parts.append(year_revenue.set_axis(pd.Index(year_revenue.index.to_numpy())).rename("revenue_ytd").to_frame())
+    parts.append(year_to_date(orders, ytd_start, as_of))
     closed = closed_between(deals, window_start, as_of)
     parts.append(_by_owner(outcomes.closed_by, closed))
     parts.append(_by_owner(outcomes.open_by, deals))
@@ -68,7 +93,7 @@ def scorecard(orders: pd.DataFrame, deals: pd.DataFrame, customers: pd.DataFrame
     parts.append(acts.groupby("owner")["activities"].sum().rename("activities").to_frame())
     account = customers.set_index("customer_id")["owner"]
     parts.append(scores_by(feedback_rows, feedback_rows["customer_id"].map(account)))
-    parts.append(ytd[["target_ytd"]])
+    parts.append(ytd.reindex(columns=["target_ytd", "new_customers_target_ytd"]))
     parts.append(quarter.rename(columns=lambda c: f"{c}_quarter"))
     owners = sorted(set().union(*(p.index.dropna() for p in parts)) - {""})
     out = pd.DataFrame(index=pd.Index(owners, name="owner"))
@@ -78,12 +103,19 @@ def scorecard(orders: pd.DataFrame, deals: pd.DataFrame, customers: pd.DataFrame
               "overdue_deals", "customers", "activities", "nps_responses", "csat_responses")
     for col in counts:
         out[col] = out[col].fillna(0).astype("int64")
-    for col in ("revenue", "revenue_ytd", "won_amount", "open_pipeline", "weighted_pipeline"):
+    out["new_customers_ytd"] = out["new_customers_ytd"].fillna(0).astype("int64")
+    for col in ("revenue", "revenue_ytd", "costed_revenue_ytd", "revenue_prior_ytd", "won_amount", "open_pipeline",
+                "weighted_pipeline"):
         out[col] = out[col].fillna(0.0)
     out["attainment_ytd"] = out["revenue_ytd"] / out["target_ytd"].where(out["target_ytd"] > 0)
     out["attainment_warning"] = (out["attainment_ytd"] < rules.attainment_warning).where(
         out["attainment_ytd"].notna())
-    return out.reset_index()
+    out["margin_pct_ytd"] = out["margin_ytd"] / out["costed_revenue_ytd"].where(out["costed_revenue_ytd"] > 0)
+    out["growth_ytd"] = out["revenue_ytd"] / out["revenue_prior_ytd"].where(out["revenue_prior_ytd"] > 0) - 1
+    out["new_customers_attainment_ytd"] = out["new_customers_ytd"] / out["new_customers_target_ytd"].where(
+        out["new_customers_target_ytd"] > 0)
+    out["active"] = (out[list(ACTIVITY_KEYS)].fillna(0) != 0).any(axis=1)
+    return appraisal.appraise(out.reset_index(), weights if weights is not None else Appraisal().weights())
 
 
 def _by_owner(figures, deals: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,9 @@ from typing import Any, Iterator
 import pandas as pd
 
 from sitegen import charts
+from sitegen.appraisal_config import COMPONENTS
+from sitegen.metrics.appraisal import SEPARATOR
+from sitegen.metrics.team import ACTIVITY_KEYS
 from sitegen.pages import Page, Site, common
 from sitegen.pages import customers as customers_section
 from sitegen.pages import pipeline as pipeline_section
@@ -30,6 +33,18 @@ SCORECARD = (
     ("customers", "Customers", "number"), ("activities", "Activities", "number"),
     ("follow_up_compliance", "Follow-up compliance", "pct"), ("nps", "NPS", "number"), ("csat", "CSAT", "pct"),
 )
+# appraisal column, label, format (issue 15 §3): year to date unless the label says otherwise
+APPRAISAL = (
+    ("revenue_ytd", "Revenue this year", "money"), ("attainment_ytd", "Attainment", "pct"),
+    ("margin_ytd", "Gross margin this year", "money"), ("margin_pct_ytd", "Gross margin %", "pct"),
+    ("growth_ytd", "Growth vs same days last year", "change"), ("new_customers_ytd", "New customers this year", "number"),
+    ("new_customers_target_ytd", "New customers target to date", "number"),
+    ("new_customers_attainment_ytd", "New customers vs target", "pct"), ("win_rate", "Win rate", "pct"),
+    ("follow_up_compliance", "Follow-up compliance", "pct"), ("csat", "CSAT", "pct"), ("nps", "NPS", "number"),
+)
+RESPONSES = {"csat": "csat_responses", "nps": "nps_responses"}  # survey figures shown with their sample size
+COMPONENT_LABELS = {"sales": "Sales", "profit": "Profit", "growth": "Growth", "new_customers": "New customers",
+                    "satisfaction": "Satisfaction"}
 TILE_KEYS = ("revenue_ytd", "won_deals", "win_rate", "sales_cycle_days_median", "open_pipeline", "weighted_pipeline",
              "activities", "follow_up_compliance")
 
@@ -64,8 +79,22 @@ def attainment_chart(months: pd.DataFrame | None) -> dict[str, Any] | None:
                             line=target_line(months), line_name="Target")
 
 
-# scorecard counts of which one above zero makes an owner active in the window
-ACTIVITY_KEYS = ("revenue", "orders", "won_deals", "lost_deals", "open_deals", "customers", "activities")
+def appraisal_columns(card: pd.DataFrame | None) -> list[dict[str, str]]:
+    """The appraisal figures the scorecard has (none without a scorecard)."""
+    return [{"key": key, "label": label, "format": fmt, "responses": RESPONSES.get(key)}
+            for key, label, fmt in APPRAISAL if card is not None and key in card]
+
+
+def appraisal_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ranked rows best first (ties by name), then the unranked by name: the order of metrics.appraisal."""
+    return sorted(rows, key=lambda r: (not r.get("ranked"), -(r.get("score") or 0) if r.get("ranked") else 0,
+                                       str(r["owner"])))
+
+
+def counted_components(row: dict[str, Any]) -> list[str]:
+    """Labels of the components that made the row's score (``components`` in metrics.appraisal)."""
+    names = (row.get("components") or "").split(SEPARATOR)
+    return [COMPONENT_LABELS[name] for name in COMPONENTS if name in names]
 
 
 def is_inactive(row: dict[str, Any]) -> bool:
@@ -79,9 +108,9 @@ def inactive_row(owner: str, card: pd.DataFrame | None) -> dict[str, Any]:
     return {**dict.fromkeys(card.columns if card is not None else ()), "owner": owner}
 
 
-def pages(site: Site) -> Iterator[Page]:
-    card = scorecard(site)
-    columns = scorecard_columns(card) if card is not None else []
+def owner_rows(site: Site, card: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """One row per owner: the scorecard's, then every other owner named anywhere (inactive), with href,
+    inactive, below (attainment under the warning) and counted (appraisal component labels)."""
     rows = records(card) if card is not None else []
     listed = {row["owner"] for row in rows}
     rows += [inactive_row(owner, card)  # every owner linked anywhere has a page
@@ -91,8 +120,19 @@ def pages(site: Site) -> Iterator[Page]:
         row["inactive"] = is_inactive(row)
         row["below"] = row.get("attainment_ytd") is not None and \
             row["attainment_ytd"] < site.config.rules.attainment_warning
+        row["counted"] = counted_components(row)
+    return rows
+
+
+def pages(site: Site) -> Iterator[Page]:
+    card = scorecard(site)
+    columns = scorecard_columns(card) if card is not None else []
+    rows = owner_rows(site, card)
     context = common(site, "team/index.html", "team", "Team")
-    context.update(owners=rows, columns=columns, attainment_warning=site.config.rules.attainment_warning)
+    context.update(owners=rows, columns=columns, attainment_warning=site.config.rules.attainment_warning,
+                   appraised=appraisal_order(rows), appraisal_columns=appraisal_columns(card),
+                   weights=site.config.appraisal.weights(),
+                   weighted_count=sum(1 for w in site.config.appraisal.weights().values() if w > 0))
     yield Page("team/index.html", "team.html", context)
     yield from owner_pages(site, rows, columns)
 
@@ -112,12 +152,14 @@ def owner_pages(site: Site, rows: list[dict[str, Any]], columns: list[dict[str, 
                       "data": customers_section.DATA_NAME, "labels": customers_section.index_labels()}
     deal_table = {"columns": [c.as_dict() for c in pipeline_section.COLUMNS if c.field != "owner"],
                   "data": pipeline_section.TABLE, "labels": pipeline_section.deal_labels(site)}
+    appraisal = appraisal_columns(site.metrics.scorecard if len(site.metrics.scorecard) else None)
+
     def context(row: dict[str, Any]) -> dict[str, Any]:
         owner = row["owner"]
         path = row["href"]
         ctx = common(site, path, "team", str(owner), title_is_label=False)
         ctx.update(
-            owner=owner, card=row, columns=columns,
+            owner=owner, card=row, columns=columns, appraisal_columns=appraisal,
             tiles=[tile(c["label"], row.get(c["key"]), c["format"], f"{path}#scorecard") for c in columns
                    if c["key"] in TILE_KEYS],
             attainment_chart=attainment_chart(by_owner.get(owner)), activity_types=by_type.get(owner, []),
@@ -129,3 +171,45 @@ def owner_pages(site: Site, rows: list[dict[str, Any]], columns: list[dict[str, 
 
     for row in rows:
         yield Page(row["href"], "owner.html", partial(context, row))
+
+
+# data/team.csv (SPEC §7): the appraisal, then the other scorecard columns, one row per owner in rank order
+TEAM_CSV_HEAD = ("owner", "active", "ranked", "rank", "ranked_of", "score", "components",
+                 *(f"{name}_score" for name in COMPONENTS))
+TEAM_CSV_EXTRA = ("costed_revenue_ytd", "revenue_prior_ytd", "won_deals", "lost_deals", "csat_responses",
+                  "nps_responses")
+
+
+def team_csv_columns() -> list[str]:
+    """Every column of data/team.csv, in order, ending with ``url`` (the owner's page)."""
+    keys = [*TEAM_CSV_HEAD, *(k for k, _, _ in APPRAISAL), *TEAM_CSV_EXTRA, *(k for k, _, _ in SCORECARD), "url"]
+    return list(dict.fromkeys(keys))
+
+
+def team_csv(site: Site) -> bytes:
+    """data/team.csv: shares and changes with 4 decimals, amounts 2, scores 1; formula-like text neutralised."""
+    from sitegen.pages.data_files import neutralise  # data_files writes the other CSVs (and imports pages)
+
+    card = scorecard(site)
+    rows = appraisal_order(owner_rows(site, card))
+    frame = pd.DataFrame([{**row, "active": not row["inactive"], "ranked": bool(row.get("ranked")),
+                           "url": (row["href"] or "").removesuffix("index.html")} for row in rows]
+                         ).reindex(columns=team_csv_columns())
+    formats = {key: fmt for key, _, fmt in (*SCORECARD, *APPRAISAL)}
+    counts = {"rank", "ranked_of", *(c for c in (card.columns if card is not None else ())
+                                      if pd.api.types.is_integer_dtype(card[c]))}
+    for col in frame.columns:
+        fmt = formats.get(col, "score" if col == "score" or col.endswith("_score") else "")
+        if fmt in ("pct", "change"):
+            frame[col] = pd.to_numeric(frame[col]).round(4)
+        elif fmt == "money" or col in ("costed_revenue_ytd", "revenue_prior_ytd"):
+            frame[col] = pd.to_numeric(frame[col]).round(2)
+        elif fmt == "score":
+            frame[col] = pd.to_numeric(frame[col]).round(1)
+        elif col in counts:
+            frame[col] = pd.to_numeric(frame[col]).astype("Int64")
+        elif fmt == "number":
+            frame[col] = pd.to_numeric(frame[col]).round(2)
+        else:
+            frame[col] = frame[col].map(neutralise)
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
