@@ -21,6 +21,13 @@ from sitegen.metrics.grouped import UNASSIGNED, UNKNOWN, Groups, codes
 
 ORDER_DIMENSIONS = ("owner", "region", "channel", "product")
 DEAL_DIMENSIONS = ("owner", "region", "product", "lead_source")
+ORDER_FIGURES = ("revenue", "margin", "orders", "active_customers", "new_customers", "quantity")
+DEAL_FIGURES = ("deals_created", "won_deals", "lost_deals", "won_amount", "win_rate", "avg_deal_size", "open_deals",
+                "open_pipeline", "weighted_pipeline")
+# figure -> dimensions it does not apply to: orders have no lead source, deals no channel, and a customer is new
+# to the company, not to a product
+NOT_APPLICABLE = {**{f: ("lead_source",) for f in ORDER_FIGURES}, **{f: ("channel",) for f in DEAL_FIGURES},
+                  "new_customers": ("lead_source", "product")}
 BREAKDOWN_COLUMNS = ("period", "kind", "dimension", "key", "revenue", "margin", "orders", "active_customers",
                      "new_customers", "quantity", "deals_created", "won_deals", "lost_deals", "won_amount",
                      "win_rate", "avg_deal_size", "open_deals", "open_pipeline", "weighted_pipeline",
@@ -98,6 +105,19 @@ def product_rows(product_months: pd.DataFrame, pids: np.ndarray, labels: Mapping
                   quantity=g.sum(product_months["quantity"].to_numpy()[keep]))
 
 
+def product_order_rows(product_orders: pd.DataFrame | None, pids: np.ndarray, labels: Mapping[str, str] | None,
+                       keep: np.ndarray | None = None) -> pd.DataFrame:
+    """Per (pid, product): orders that contain the product and the customers who bought it (returns left out)."""
+    if product_orders is None or product_orders.empty:
+        return pd.DataFrame()
+    keep = np.ones(len(product_orders), dtype=bool) if keep is None else keep
+    values, names = codes(product_orders["product"], labels)
+    counted = product_orders["counted"].to_numpy(dtype=bool)[keep]
+    g = Groups({"pid": pids[keep], "key": values[keep]})
+    return _frame(g, names, "product", orders=g.count(counted),
+                  active_customers=g.nunique(product_orders["cust"].to_numpy()[keep], counted))
+
+
 def deal_keys(deals: pd.DataFrame, labels: Mapping[str, Mapping[str, str]],
               present: frozenset[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per deal dimension in the input (``present``; owner always): the key code of every row and the label
@@ -136,6 +156,8 @@ def combine(order_part: pd.DataFrame, deal_part: pd.DataFrame) -> pd.DataFrame:
         out[col] = out[col].fillna(0).astype("int64")
     for col in ("revenue", "won_amount", "open_pipeline", "weighted_pipeline"):
         out[col] = out[col].fillna(0.0)
+    for col, dims in NOT_APPLICABLE.items():  # a figure the dimension cannot have is missing ("–"), not 0
+        out[col] = out[col].astype("Int64" if col in counts else float).mask(out["dimension"].isin(dims))
     return out[list(BREAKDOWN_COLUMNS)]
 
 

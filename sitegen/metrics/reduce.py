@@ -18,7 +18,7 @@ from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.metrics.activity import activity_days, deal_activity
 from sitegen.metrics.contact import last_contacts
-from sitegen.metrics.grouped import UNASSIGNED, UNKNOWN, factorize, inverse_order, nan_as_zero, occurring
+from sitegen.metrics.grouped import UNASSIGNED, UNKNOWN, distinct, factorize, inverse_order, nan_as_zero, occurring
 from sitegen.metrics.periods import month_ids
 from sitegen.metrics.receivables import Receivables, reduce_lines
 
@@ -40,6 +40,7 @@ class Reduced:
     customer_contact: pd.Series     # customer_id -> latest contact (an activity of a [rules] contact_types type)
     receivables: Receivables | None  # None without a paid_amount column in orders
     customer_products: pd.DataFrame  # customer_id, product, revenue, quantity, orders, last_order_date (24 months)
+    product_orders: pd.DataFrame | None = None  # one row per (product, order): product, month_id, cust, counted
 
 
 def customer_universe(dataset: Dataset, order_customers: np.ndarray) -> pd.Index:
@@ -71,6 +72,7 @@ def reduce_dataset(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> Red
         deal_activity=visits, deal_next_action=planned, activities=owner_days, customer_activity=customer_last,
         customer_contact=last_contacts(dataset, config.rules.contact_types, as_of), receivables=receivable,
         customer_products=customer_products(lines, ids, as_of),
+        product_orders=product_orders(lines) if lines is not None else None,
     )
 
 
@@ -322,6 +324,27 @@ def product_months(lines: pd.DataFrame) -> pd.DataFrame:
                         "quantity": grouped["quantity"].sum().to_numpy(), "lines": grouped.size().to_numpy()})
     out["product"] = names[out["product"].to_numpy()]
     return out.sort_values(["product", "month_id"], kind="stable").reset_index(drop=True)
+
+
+def product_orders(lines: pd.DataFrame) -> pd.DataFrame | None:
+    """One row per distinct (product, order): product (missing: "unknown"), the order's month_id, its customer
+    code ``cust`` and ``counted`` (not a return): product breakdowns count the orders and customers that
+    contain the product, not its lines. None without a product column."""
+    if "product" not in lines or not len(lines):
+        return None
+    codes, uniques = factorize(lines["product"])
+    names = np.append(uniques.astype(str).astype(object), UNKNOWN)
+    order = lines["order"].to_numpy().astype(np.int64)
+    n = int(order.max()) + 1
+    total = np.bincount(order, weights=nan_as_zero(lines["amount"].to_numpy()), minlength=n)
+    day = lines["order_date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    first_day, cust = np.full(n, np.iinfo(np.int64).max), np.zeros(n, dtype=np.int64)
+    np.minimum.at(first_day, order, day)
+    cust[order] = lines["cust"].to_numpy()
+    pairs = distinct(np.where(codes >= 0, codes, len(uniques)).astype(np.int64) * n + order)
+    product, order = pairs // n, pairs % n
+    return pd.DataFrame({"product": names[product], "month_id": month_ids(pd.Series(first_day[order].view(
+        "datetime64[ns]"))), "cust": cust[order], "counted": total[order] >= 0})
 
 
 def _empty_product_months() -> pd.DataFrame:

@@ -135,6 +135,11 @@ def _order_side(inputs: PeriodInputs, kind: str, chosen: list[cal.Period], fy: i
     product_pids = cal.period_ids(products["month_id"].to_numpy(), kind, fy)
     parts.append(bd.product_rows(products, product_pids, inputs.labels.get("product"),
                                  np.isin(product_pids, list(labels))))
+    pairs = inputs.reduced.product_orders
+    if pairs is not None:
+        pair_pids = cal.period_ids(pairs["month_id"].to_numpy(), kind, fy)
+        parts.append(bd.product_order_rows(pairs, pair_pids, inputs.labels.get("product"),
+                                           np.isin(pair_pids, list(labels))))
     parts = [p for p in parts if len(p)]
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if len(rows):

@@ -104,3 +104,17 @@ def test_typical_value_is_the_median_of_earlier_periods(metrics) -> None:
     assert reports["2026-05"]["absolute_change"]["previous"]["revenue"] == 990.0
     assert reports["2026-03"]["change_basis"]["previous"]["revenue"] == "relative"
     assert reports["2026-01"]["change_basis"]["previous"]["revenue"] is None         # nothing to compare with
+
+
+def test_product_breakdowns_count_orders_and_customers_not_lines(metrics) -> None:
+    files = {"orders.csv": csv("order_id,customer_id,order_date,amount,product,channel",
+                               "O1,A,2026-01-05,10,X,Web", "O1,A,2026-01-05,10,X,Web", "O1,A,2026-01-05,5,Y,Web",
+                               "O2,A,2026-01-09,10,X,Web", "O3,B,2026-01-10,7,Y,Shop")}
+    report = metrics(files).reports["2026-01"]
+    products = {r["key"]: r for r in report["breakdowns"]["product"]}
+    assert (products["X"]["orders"], products["X"]["active_customers"]) == (2, 1)
+    assert (products["Y"]["orders"], products["Y"]["active_customers"]) == (2, 2)
+    assert products["X"]["new_customers"] is None                     # new to the company, not to a product
+    channels = {r["key"]: r for r in report["breakdowns"]["channel"]}
+    assert channels["Web"]["orders"] == 2 and channels["Web"]["won_deals"] is None   # deals have no channel
+    assert report_json(report)  # nullable counts still serialise
