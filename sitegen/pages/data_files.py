@@ -1,4 +1,5 @@
-"""Machine-readable outputs of SPEC §6: data/metrics.json, data/customers.csv, data/opportunities.csv."""
+"""Machine-readable outputs of SPEC §6: data/metrics.json, data/customers.csv, data/opportunities.csv, and
+data/team.csv (SPEC §7, written by :func:`sitegen.pages.team.team_csv`)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,15 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
         elif pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
     return out.to_csv(index=False, lineterminator="\n", float_format="%.2f").encode("utf-8")
+
+
+def opportunity_rows(deals: pd.DataFrame) -> pd.DataFrame:
+    """The opportunities export checks by hand: probability as text with 4 decimals, weighted_amount = amount x
+    that probability to the cent (so a won deal's is its amount, a lost deal's 0), whole-day age_days."""
+    probability = deals["probability"].astype(float).round(4)
+    weighted = (deals["amount"].astype(float) * probability).round(2)
+    return deals.assign(probability=probability.map(lambda p: "" if pd.isna(p) else f"{p:.4f}"),
+                        weighted_amount=weighted, age_days=deals["age_days"].round().astype("Int64"))
 
 
 def jsonable(value: Any) -> Any:
@@ -84,7 +94,7 @@ def metrics_json(site: Site) -> bytes:
 
 
 def pages(site: Site) -> Iterator[File]:
-    """The three machine-readable files of SPEC §6."""
+    """The machine-readable files of SPEC §6 and data/team.csv (SPEC §7)."""
     m = site.metrics
     yield File("data/metrics.json", partial(metrics_json, site))
 
@@ -96,7 +106,7 @@ def pages(site: Site) -> Iterator[File]:
     def opportunities_csv() -> bytes:  # url: the deal's own page (open deals and deals closed in the window)
         hrefs = {oid: href.removesuffix("index.html") for oid, href in site.deal_hrefs.items()}
         deals = m.opportunities.assign(url=m.opportunities["opportunity_id"].astype(str).map(hrefs).fillna(""))
-        return csv_bytes(deals.reindex(columns=list(OPPORTUNITY_COLUMNS)))
+        return csv_bytes(opportunity_rows(deals.reindex(columns=list(OPPORTUNITY_COLUMNS))))
 
     yield File("data/customers.csv", customers_csv)
     yield File("data/opportunities.csv", opportunities_csv)
