@@ -67,7 +67,8 @@ def review_data(pipeline: pd.DataFrame, d: pd.DataFrame, enter: np.ndarray, skip
 
 def _factors(rng: np.random.Generator, stage: np.ndarray) -> dict[str, pd.Series]:
     """need_fit, budget_confirmed, decision_maker_engaged (yes/no) and competition (1-5) on three deals in four,
-    better the further the deal went and the better its hidden quality."""
+    better the further the deal went and the better its hidden quality; forecast_category on some deals in
+    negotiation (the rep's own call)."""
     n = len(stage)
     s = np.where(stage >= 5, 1.0, stage / 4)
     q = rng.random(n)
@@ -79,7 +80,9 @@ def _factors(rng: np.random.Generator, stage: np.ndarray) -> dict[str, pd.Series
                           1, 5).astype(int).astype(str)
     return {"need_fit": yes(0.3 + 0.45 * q + 0.2 * s), "budget_confirmed": yes(0.05 + 0.5 * q + 0.35 * s),
             "decision_maker_engaged": yes(0.1 + 0.45 * q + 0.35 * s),
-            "competition": pd.Series(competition).where(given, "")}
+            "competition": pd.Series(competition).where(given, ""),
+            "forecast_category": pd.Series(np.where(q > 0.7, "Commit", "Best case")).where(   # a rep's own call
+                (stage == 4) & (rng.random(n) < 0.3), "")}
 
 
 def _junk(rng: np.random.Generator, pipeline: pd.DataFrame, d: pd.DataFrame, today: int) -> pd.DataFrame:

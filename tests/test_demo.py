@@ -17,7 +17,8 @@ AS_OF = date(2026, 6, 30)
 CANONICAL = {
     "pipeline.csv": ["opportunity_id", "opportunity_name", "customer_id", "owner", "stage", "amount", "created_date",
                      "close_date", "product", "lead_source", "probability", "lost_reason", "lost_at_stage",
-                     "next_step", "next_step_date", "last_activity_date", "grade"],
+                     "next_step", "next_step_date", "last_activity_date", "grade", "need_fit", "budget_confirmed",
+                     "decision_maker_engaged", "competition", "forecast_category"],
     "stage_history.csv": ["opportunity_id", "stage", "entered_date"],
     "orders.csv": ["order_id", "customer_id", "order_date", "product", "quantity", "unit_price", "amount", "cost",
                    "channel", "owner", "status", "paid_amount", "due_date"],

@@ -12,6 +12,7 @@ import pandas as pd
 
 from sitegen.config import TABLES, Config
 from sitegen.dataset import validate
+from sitegen.dataset.factors import normalise_factors
 from sitegen.dataset.load import LINE, Labels, read_table
 from sitegen.dataset.problems import Problem, ProblemLog
 from sitegen.dataset.schema import SCHEMA
@@ -37,6 +38,7 @@ class Dataset:
     warning_count: int
     files: Mapping[str, str] = field(default_factory=dict)  # table -> file as shown in messages
     problem_counts: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    snapshots: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # ISO date -> earlier pipeline export
 
     def get(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
@@ -71,15 +73,20 @@ def load_dataset(config: Config) -> Dataset:
         frame, ids[name] = loaded
         if name in VALIDATORS:
             frame = VALIDATORS[name](frame, display, config, log)
+        if name == "pipeline":
+            frame = normalise_factors(frame, display, log)
         tables[name] = frame
     if not (config.table_path("pipeline").exists() or config.table_path("orders").exists()):
         log.add(display_path(config.data_dir, config.root), 0, "",
                 "neither pipeline nor orders data found",
                 f"put {config.tables['pipeline'].file} and/or {config.tables['orders'].file} in the data folder")
     validate.check_references(tables, files, log, ids)
+    from sitegen.dataset.snapshots import load_snapshots  # (it imports this package's modules)
+    snapshots = load_snapshots(config, log, lambda path: display_path(path, config.root))
     return Dataset(
         tables=MappingProxyType(tables), problems=tuple(log.sorted()), error_count=log.errors,
         warning_count=log.warnings, files=MappingProxyType(files), problem_counts=MappingProxyType(dict(log.counts)),
+        snapshots=snapshots,
     )
 
 

@@ -44,6 +44,8 @@ SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
         _c("product", "category"), _c("lead_source", "category"), _c("probability", "probability"),
         _c("lost_reason", "category"), _c("lost_at_stage", "stage"), _c("next_step", "text"),
         _c("next_step_date", "date"), _c("last_activity_date", "date"), _c("grade", "category"),
+        _c("need_fit", "category"), _c("budget_confirmed", "category"), _c("decision_maker_engaged", "category"),
+        _c("competition", "category"), _c("forecast_category", "category"),
     ), unique="opportunity_id"),
     TableSpec("stage_history", (
         _c("opportunity_id", "id", "required", "value"), _c("stage", "stage", "required", "value"),

@@ -140,6 +140,9 @@ def _team(inputs: reports.PeriodInputs, deals: pd.DataFrame, table: pd.DataFrame
     company_targets, owner_targets = targets.period_targets(inputs.revenue_targets, horizon, fy)
     forecast_frame = forecast.forecast_table(deals, as_of, fy, company_targets.set_index("period")["target"])
     target_ytd, owner_ytd = _ytd_targets(inputs.revenue_targets, as_of, fy)
+    year_company, year_owners = targets.period_targets(inputs.revenue_targets, [cal.year(as_of, fy)], fy)
+    target_year = year_company["target"].astype(float).sum(min_count=1)  # the full fiscal year, beside the YTD
+    owner_year = year_owners.set_index("owner")["target"].astype(float).rename("target_year")
     this_quarter = cal.quarter(as_of, fy)
     quarter = forecast.forecast_by(deals, this_quarter, as_of, deals["owner"])
     quarter_target = owner_targets[owner_targets["period"] == this_quarter.label].set_index("owner")["target"]
@@ -147,7 +150,7 @@ def _team(inputs: reports.PeriodInputs, deals: pd.DataFrame, table: pd.DataFrame
     ytd_start = cal.year(as_of, fy).start
     new_ytd = _ytd_targets(inputs.new_customer_targets, as_of, fy)[1].rename("new_customers_target_ytd")
     card = team.scorecard(reduced.orders, deals, table, reduced.activities, inputs.window_feedback,
-                          pd.concat([owner_ytd.rename("target_ytd"), new_ytd], axis=1), quarter, window_start, as_of,
+                          pd.concat([owner_ytd.rename("target_ytd"), new_ytd, owner_year], axis=1), quarter, window_start, as_of,
                           ytd_start, config.rules, config.appraisal.weights())
     costs = channels.window_costs(inputs.costs, window_start, as_of, fy)
     revenue_ytd = float(reduced.orders.loc[reduced.orders["order_date"].between(ytd_start, as_of), "revenue"].sum()) \
@@ -158,7 +161,8 @@ def _team(inputs: reports.PeriodInputs, deals: pd.DataFrame, table: pd.DataFrame
         "owner_activities": team.owner_activities(reduced.activities, window_start, as_of),
         "channels": channels.channel_table(reduced.orders, deals, costs, window_start, as_of),
         "_team": {**forecast.forecast_kpis(forecast_frame, as_of, fy), "revenue_ytd": revenue_ytd,
-                  "target_ytd": target_ytd, "target_attainment_ytd": attainment,
+                  "target_ytd": target_ytd, "target_year": None if pd.isna(target_year) else float(target_year),
+                  "target_attainment_ytd": attainment,
                   "target_attainment_warning": None if attainment is None
                   else attainment < config.rules.attainment_warning},
     }

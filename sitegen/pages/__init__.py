@@ -88,6 +88,13 @@ class Site:
                 names.update(str(o) for o in frame["owner"].dropna().unique())
         return unique_slugs(sorted(names), "owner")
 
+    @cached_property
+    def deal_hrefs(self) -> dict[str, str]:
+        """Deal id -> root-relative link to its page (open deals and deals closed in the window)."""
+        from sitegen.pages.deals import deal_hrefs  # (that module imports this one)
+
+        return deal_hrefs(self)
+
     def customer_href(self, customer_id: Any) -> str | None:
         """Root-relative link to a customer's page, None for unknown ids."""
         slug = self.customer_slugs.get(customer_id) if customer_id is not None else None
@@ -158,8 +165,8 @@ def customer_slugs(customers: Any) -> dict[str, str]:
 
 
 # Section modules in build order; each has ``pages(site) -> Iterator[Page | File]``.
-SECTIONS = ("dashboard", "funnel", "pipeline", "customers", "customer_pages", "receivables", "service", "team",
-            "reports", "data_quality", "scripts", "data_files", "playbook", "visit", "redirects")
+SECTIONS = ("dashboard", "funnel", "pipeline", "changes", "deals", "customers", "customer_pages", "receivables",
+            "service", "team", "reports", "data_quality", "scripts", "data_files", "playbook", "visit", "redirects")
 
 NAV = (("dashboard", "index.html", "Dashboard"), ("funnel", "funnel/index.html", "Funnel"),
        ("pipeline", "pipeline/index.html", "Pipeline"), ("customers", "customers/index.html", "Customers"),
@@ -186,7 +193,7 @@ def root_prefix(path: str) -> str:
 
 # Sections with one page per entity: render workers share their pages out in chunks; every other
 # section is rendered whole by one worker, and only that worker prepares it.
-PER_ENTITY = frozenset({"customer_pages", "team", "reports", "visit"})
+PER_ENTITY = frozenset({"customer_pages", "team", "reports", "visit", "deals"})
 
 
 @dataclass(frozen=True)

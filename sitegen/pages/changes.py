@@ -14,6 +14,7 @@ from sitegen.pages.deals import display_names
 from sitegen.pages.rows import records
 
 PATH = "pipeline/changes/index.html"
+SHOWN = 100  # largest changes listed per type; data/pipeline-changes.json has them all
 # UI message of each change type (the list headings and the per-rep table)
 CHANGE_LABELS = {"new": "New deals", "removed": "Removed", "won": "Won", "lost": "Lost", "advanced": "Advanced",
                  "moved_back": "Moved back", "slipped": "Close date slipped", "pulled_in": "Close date pulled in",
@@ -84,7 +85,7 @@ def pages(site: Site) -> Iterator[Page | File]:
         part = part.assign(size=part["delta"].astype(float).abs()).sort_values(
             ["size", "opportunity_id"], ascending=[False, True], na_position="last")  # largest moves first
         lists.append({"key": key, "label": CHANGE_LABELS[key], "count": ch.counts.get(key, 0),
-                      "unseen": key in ch.cannot_see, "rows": records(part, ROW_FIELDS)})
+                      "unseen": key in ch.cannot_see, "rows": records(part.head(SHOWN), ROW_FIELDS)})
     owners = records(ch.owners, ("owner", *CHANGES, "open_base", "open_now", "net")) if len(ch.owners) else []
     for row in owners:
         row["href"] = site.owner_href(row["owner"])

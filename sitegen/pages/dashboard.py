@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+import numpy as np
 import pandas as pd
 
 from sitegen import charts
 from sitegen.metrics import periods
+from sitegen.metrics.goals import judge, period_goals
 from sitegen.pages import Page, Site, common
+from sitegen.pages.changes import headline
 from sitegen.pages.funnel import funnel_charts, stage_rows
+from sitegen.pages.goals import goal_items
 from sitegen.pages.pipeline import forecast_chart
 from sitegen.pages.rows import records, target_line
 from sitegen.pages.team import owners_below_threshold
@@ -33,9 +37,12 @@ WINDOW_TILES = (  # kpi key, label, format, link to the rows behind it
     ("win_rate", "Win rate", "pct", "funnel/index.html#stages"),
     ("avg_deal_size", "Average deal size", "money", "funnel/index.html#stages"),
     ("sales_cycle_days_median", "Sales cycle (median days)", "days", "funnel/index.html#stages"),
+    ("nps", "NPS", "number", "team/index.html#scorecard"),
+    ("csat", "CSAT", "pct", "team/index.html#scorecard"),
 )
 DEAL_COLUMNS = ("opportunity_id", "opportunity_name", "customer_id", "owner", "stage", "amount",
-                "days_since_activity", "close_date", "stale", "overdue")
+                "days_since_activity", "close_date", "stale", "overdue", "no_next_action", "next_action_overdue",
+                "big_deal")
 CUSTOMER_COLUMNS = ("customer_id", "name", "tier", "owner", "revenue", "last_order_date", "recency_days")
 OVERDUE_COLUMNS = ("customer_id", "name", "tier", "owner", "receivable_overdue", "days_past_due")
 CONTACT_COLUMNS = ("customer_id", "name", "tier", "owner", "last_contact_date", "days_since_contact",
@@ -54,14 +61,17 @@ def month_tiles(site: Site) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     row = months.loc[current.label] if current.label in months.index else pd.Series(dtype=object)
     last_12 = [periods.month(m.as_of - pd.DateOffset(months=k)).label for k in range(11, -1, -1)]
     report = f"reports/{current.label}/index.html"
+    goals = period_goals(row.to_dict(), None, "month", bool(row.get("complete", False)), site.config)
     out = []
     for column, needs, label, fmt, target_column, href in MONTH_TILES:
         if column not in months or not m.inputs.get(needs):
             continue
         series = months[column]
+        goal = goals.get(column) or {}
         out.append(tile(label, row.get(column), fmt, href or report,
-                        target=row.get(target_column) if target_column else None,
-                        warn_below=site.config.rules.attainment_warning,
+                        target=row.get(target_column) if target_column and pd.notna(row.get(target_column))
+                        else goal.get("target"),
+                        met=goal.get("met"), note=goal.get("note"),
                         deltas=[delta(row.get(column), series.get(row.get("previous")), "vs last month"),
                                 delta(row.get(column), series.get(row.get("year_ago")), "vs a year ago")],
                         spark=[series.get(p) for p in last_12]))
@@ -73,12 +83,15 @@ def pipeline_tiles(site: Site) -> list[dict[str, Any]]:
     k = site.metrics.kpis
     return [
         tile("Revenue this year", k.get("revenue_ytd"), "money", "team/index.html#scorecard",
-             target=k.get("target_ytd"), warn_below=site.config.rules.attainment_warning),
+             target=k.get("target_ytd"),
+             met=judge(k.get("target_attainment_ytd"), site.config.rules.attainment_warning)),
+        tile("Target for the full year", k.get("target_year"), "money", "team/index.html#scorecard"),
         tile("Forecast this quarter", k.get("forecast_quarter"), "money", "pipeline/index.html#forecast"),
         tile("Open pipeline", k.get("open_pipeline"), "money", "pipeline/index.html#deals"),
         tile("Weighted pipeline", k.get("weighted_pipeline"), "money", "pipeline/index.html#deals.sort=-weighted"),
         tile("Stale deals", k.get("stale_opportunities"), "number", "pipeline/index.html#deals.flag=stale"),
-        tile("Overdue deals", k.get("overdue_opportunities"), "number", "pipeline/index.html#deals.flag=overdue"),
+        tile("Close date passed", k.get("overdue_opportunities"), "number",
+             "pipeline/index.html#deals.flag=close_date_passed"),
         tile("At-risk customers", k.get("at_risk_customers"), "number", "customers/index.html#customers.risk=churn_risk"),
         *([tile("Overdue receivables", site.metrics.receivables["overdue"], "money", "receivables/index.html")]
           if site.metrics.receivables else []),
@@ -88,15 +101,23 @@ def pipeline_tiles(site: Site) -> list[dict[str, Any]]:
 def action_deals(site: Site) -> list[dict[str, Any]]:
     """Open deals that are stale or overdue, largest first."""
     deals = site.metrics.opportunities
-    flagged = deals[(deals["status"] == "open") & (deals["stale"] | deals["overdue"])]
+    flagged = deals[(deals["status"] == "open") & needs_action(deals)]
     flagged = flagged.sort_values(["amount", "opportunity_id"], ascending=[False, True], na_position="last")
     rows = records(flagged.head(ACTION_ROWS), DEAL_COLUMNS)
     for row in rows:
         row["customer_href"] = site.customer_href(row["customer_id"])
         row["customer_name"] = site.customer_names.get(row["customer_id"], row["customer_id"])
+        row["deal_href"] = site.deal_hrefs.get(str(row["opportunity_id"]))
         row["stage_name"] = site.stage_names.get(row["stage"], row["stage"])
         row["owner_href"] = site.owner_href(row["owner"])
     return rows
+
+
+def needs_action(deals: Any) -> Any:
+    """Open deals a rep must act on: stale, close date passed, no next action planned, next action overdue, or
+    a big deal to check."""
+    flags = [deals[c] for c in ("stale", "overdue", "no_next_action", "next_action_overdue", "big_deal") if c in deals]
+    return (deals["status"] == "open") & np.logical_or.reduce([f.to_numpy(dtype=bool) for f in flags])
 
 
 def action_customers(site: Site) -> list[dict[str, Any]]:
@@ -156,7 +177,8 @@ def pages(site: Site) -> Iterator[Page]:
     m = site.metrics
     period, this_month = month_tiles(site)
     contacts = action_contacts(site)
-    window = [tile(label, m.kpis.get(key), fmt, href) for key, label, fmt, href in WINDOW_TILES]
+    window = [tile(label, m.kpis.get(key), fmt, href, responses=m.kpis.get(f"{key}_responses"))
+              for key, label, fmt, href in WINDOW_TILES if key not in ("nps", "csat") or m.inputs.get("feedback")]
     context = common(site, "index.html", "dashboard", "Dashboard")
     context.update(
         period=period, month_tiles=this_month, pipeline_tiles=pipeline_tiles(site), window_tiles=window,
@@ -167,10 +189,11 @@ def pages(site: Site) -> Iterator[Page]:
         overdue_customers=(m.receivables or {}).get("customers_overdue") or 0,
         action_contacts=contacts[0], contact_overdue_count=contacts[1],
         has_activities=m.inputs.get("activities", False),
-        stale_or_overdue=int((m.opportunities["stale"] | m.opportunities["overdue"]).sum()) if len(m.opportunities) else 0,
+        stale_or_overdue=int(needs_action(m.opportunities).sum()) if len(m.opportunities) else 0,
+        review=headline(site),
         at_risk_count=m.kpis.get("at_risk_customers") or 0,
         has_orders=m.inputs.get("orders", False), has_pipeline=m.inputs.get("pipeline", False),
-        attainment_warning=site.config.rules.attainment_warning,
+        attainment_warning=site.config.rules.attainment_warning, goals=goal_items(site),
     )
     yield Page("index.html", "dashboard.html", context)
 

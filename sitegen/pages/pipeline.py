@@ -1,5 +1,6 @@
-"""The pipeline: every open deal (grade, amount, probability, weighted amount, age, activity,
-flags, next step), the forecast per month against target, coverage and velocity."""
+"""The pipeline: every open deal (grade, forecast category, amount, probability, weighted amount, age, activity,
+flags, next step; linked to its own page), commit and best case per rep against the quarter's target, the
+forecast per month against target, coverage and velocity."""
 
 from __future__ import annotations
 
@@ -9,46 +10,57 @@ import numpy as np
 import pandas as pd
 
 from sitegen import charts
+from sitegen.metrics import periods as cal
+from sitegen.metrics.forecast import expected_close
 from sitegen.metrics.reduce import UNASSIGNED
 from sitegen.pages import Page, Site, common
+from sitegen.pages.deals import display_names
 from sitegen.pages.datatables import Column, data_file, filter_options, table_context
 from sitegen.pages.rows import records, target_line
 from sitegen.pages.tiles import tile
 
 TABLE = "deals"
 COLUMNS = (
-    Column("deal", "Deal"), Column("customer", "Customer", "link", "customer_href"),
+    Column("deal", "Deal", "link", "deal_href"), Column("customer", "Customer", "link", "customer_href"),
     Column("owner", "Owner", "link", "owner_href"), Column("stage", "Stage", "label"),
-    Column("grade", "Grade", "label", badge=True), Column("amount", "Amount", "money"),
+    Column("grade", "Grade", "label", badge=True), Column("forecast_category", "Forecast category", "label"),
+    Column("amount", "Amount", "money"),
     Column("probability", "Probability", "pct"), Column("weighted", "Weighted", "money"),
     Column("age_days", "Age (days)", "number"), Column("days_since_activity", "Days since activity", "number"),
     Column("flag", "Flags", "flags"), Column("next_step", "Next step"), Column("next_step_date", "Next step date", "date"),
     Column("close_date", "Expected close", "date"),
 )
-FIELDS = ("deal", "customer", "customer_href", "owner", "owner_href", "stage", "grade", "amount", "probability",
+FIELDS = ("deal", "deal_href", "customer", "customer_href", "owner", "owner_href", "stage", "grade",
+          "forecast_category", "amount", "probability",
           "weighted", "age_days", "days_since_activity", "flag", "next_step", "next_step_date", "close_date",
           "opportunity_id")
 GRADES = ("high", "medium", "low")
-FLAGS = ("stale", "overdue")
+# flag key -> the deal column that raises it ("overdue" is shown as "close date passed")
+FLAG_COLUMNS = {"stale": "stale", "close_date_passed": "overdue", "no_next_action": "no_next_action",
+                "next_action_overdue": "next_action_overdue", "big_deal": "big_deal"}
+FLAGS = tuple(FLAG_COLUMNS)
+CATEGORIES = ("commit", "best_case", "pipeline")
 
 
 def open_deals(site: Site) -> pd.DataFrame:
     """Open deals with display columns, largest weighted amount first (one vectorised pass)."""
     deals = site.metrics.opportunities
     deals = deals[deals["status"] == "open"]
-    names = deals["opportunity_name"] if "opportunity_name" in deals else pd.Series(None, index=deals.index)
-    stale = np.where(deals["stale"].to_numpy(dtype=bool), "stale", "")
-    overdue = np.where(deals["overdue"].to_numpy(dtype=bool), "overdue", "")
+    flags = np.full(len(deals), "", dtype=object)
+    for key, column in FLAG_COLUMNS.items():
+        if column in deals:
+            flags = flags + np.where(deals[column].to_numpy(dtype=bool), key + " ", "")
     out = pd.DataFrame({
         "opportunity_id": deals["opportunity_id"],
-        "deal": names.where(names.notna(), deals["opportunity_id"]),
+        "deal": display_names(site, deals), "deal_href": deals["opportunity_id"].map(site.deal_hrefs),
         "customer": deals["customer_id"].map(site.customer_names).fillna(deals["customer_id"]),
         "customer_href": deals["customer_id"].map(lambda c: site.customer_href(c)),
         "owner": deals["owner"], "owner_href": deals["owner"].map(lambda o: site.owner_href(o)),
-        "stage": deals["stage"], "grade": deals["grade"], "amount": deals["amount"],
+        "stage": deals["stage"], "grade": deals["grade"], "forecast_category": deals["forecast_category"],
+        "amount": deals["amount"],
         "probability": deals["probability"], "weighted": deals["weighted_amount"],
         "age_days": deals["age_days"], "days_since_activity": deals["days_since_activity"],
-        "flag": pd.Series(np.char.strip(np.char.add(np.char.add(stale, " "), overdue)), index=deals.index),
+        "flag": pd.Series(flags, index=deals.index).str.strip(),
         "next_step": deals["next_step"] if "next_step" in deals else None,
         "next_step_date": deals["next_step_date"] if "next_step_date" in deals else pd.NaT,
         "close_date": deals["close_date"], "customer_id": deals["customer_id"],
@@ -59,7 +71,32 @@ def open_deals(site: Site) -> pd.DataFrame:
 def deal_labels(site: Site) -> dict[str, dict[str, str | None]]:
     """Labels of the keyed fields: stage names from the config, grades and flags from the catalog."""
     return {"stage": dict(site.stage_names), "grade": dict.fromkeys(GRADES), "flag": dict.fromkeys(FLAGS),
-            "owner": {UNASSIGNED: None}}
+            "forecast_category": dict.fromkeys(CATEGORIES), "owner": {UNASSIGNED: None}}
+
+
+def category_rows(site: Site) -> list[dict[str, Any]]:
+    """Per rep, for the current quarter: won so far, commit, best case and pipeline amounts of open deals expected
+    to close in it (overdue ones count now), the weighted forecast and the target (owner scorecard)."""
+    m = site.metrics
+    deals = m.opportunities
+    quarter = cal.quarter(m.as_of, site.config.site.fiscal_year_start)
+    expected = expected_close(deals, m.as_of).between(quarter.start, quarter.end)
+    inside = deals[expected.to_numpy() & (deals["status"] == "open").to_numpy()]
+    if not len(m.scorecard) and not len(inside):
+        return []
+    amounts = inside.pivot_table(index="owner", columns="forecast_category", values="amount", aggfunc="sum",
+                                 fill_value=0.0, observed=True).reindex(columns=list(CATEGORIES), fill_value=0.0)
+    card = m.scorecard.set_index("owner") if "owner" in m.scorecard else pd.DataFrame()
+    owners = sorted(set(amounts.index) | set(card.index), key=str)
+    table = amounts.reindex(owners, fill_value=0.0)
+    for column in ("won_amount_quarter", "forecast_quarter", "target_quarter"):
+        table[column] = card[column].reindex(owners) if column in card else np.nan
+    table["commit_and_won"] = table["commit"] + table["won_amount_quarter"].fillna(0.0)
+    table["commit_attainment"] = table["commit_and_won"] / table["target_quarter"].where(table["target_quarter"] > 0)
+    rows = records(table.rename_axis("owner").reset_index())
+    for row in rows:
+        row["href"] = site.owner_href(row["owner"])
+    return rows
 
 
 def forecast_frame(site: Site) -> pd.DataFrame | None:
@@ -106,7 +143,10 @@ def summary_tiles(site: Site, deals: pd.DataFrame) -> list[dict[str, Any]]:
         tile("Coverage this quarter", k.get("pipeline_coverage"), "pct", "pipeline/index.html#forecast"),
         tile("Pipeline velocity (per day)", k.get("pipeline_velocity"), "money", "pipeline/index.html#velocity"),
         tile("Stale deals", k.get("stale_opportunities"), "number", "pipeline/index.html#deals.flag=stale"),
-        tile("Overdue deals", k.get("overdue_opportunities"), "number", "pipeline/index.html#deals.flag=overdue"),
+        tile("Close date passed", k.get("overdue_opportunities"), "number",
+             "pipeline/index.html#deals.flag=close_date_passed"),
+        tile("What changed this week", sum(site.metrics.changes.counts.values()), "number",
+             "pipeline/changes/index.html"),
     ]
 
 
@@ -123,7 +163,8 @@ def pages(site: Site) -> Iterator[Page]:
                                                                              site.config.stage_keys)},
                  {"key": "grade", "label": "Grade", "options": filter_options(deals["grade"], None, GRADES)},
                  {"key": "flag", "label": "Flags", "options": [(f, f) for f in FLAGS]}],
-        forecast_chart=forecast_chart(site), forecast=forecast_rows(site),
+        forecast_chart=forecast_chart(site), forecast=forecast_rows(site), categories=category_rows(site),
+        quarter=cal.quarter(m.as_of, site.config.site.fiscal_year_start).label,
         velocity={key: m.kpis.get(key) for key in ("win_rate", "avg_deal_size", "sales_cycle_days_mean",
                                                    "pipeline_velocity")} | {"open_deals": len(deals)},
         has_pipeline=m.inputs.get("pipeline", False),

@@ -53,7 +53,7 @@ def test_csv_columns(metrics, load) -> None:
     assert customers.set_index("customer_id").loc["A", "url"].startswith("customers/")
     deals = pd.read_csv(io.BytesIO(out["data/opportunities.csv"]), dtype=str, keep_default_na=False)
     assert list(deals.columns) == list(data_files.OPPORTUNITY_COLUMNS)
-    assert deals.set_index("opportunity_id").loc["O2", "url"] == ""   # no customer
+    assert deals.set_index("opportunity_id").loc["O2", "url"] == "pipeline/deals/o2/"   # its own page (SPEC §7)
 
 
 def test_docs_define_every_kpi_and_field(metrics) -> None:
