@@ -208,7 +208,7 @@ def team_csv(site: Site) -> bytes:
             frame[col] = pd.to_numeric(frame[col]).round(1)
         elif col in counts:
             frame[col] = pd.to_numeric(frame[col]).astype("Int64")
-        elif fmt == "number":
+        elif fmt in ("number", "days"):
             frame[col] = pd.to_numeric(frame[col]).round(2)
         else:
             frame[col] = frame[col].map(neutralise)
