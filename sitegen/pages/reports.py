@@ -19,9 +19,13 @@ import pandas as pd
 
 from sitegen import charts
 from sitegen.metrics import periods
+from sitegen.metrics.goals import period_goals
 from sitegen.pages import File, Page, Site, common
+from sitegen.pages.goals import goal_cells
+from sitegen.pages.reviews import report_json_with_review, report_reviews
 from sitegen.pages.rows import records, target_line
 from sitegen.pages.tiles import change_delta, tile
+from sitegen.render.formatting import Formatter
 
 KIND_LABELS = {"month": "Months", "quarter": "Quarters", "year": "Years"}
 # figure, label, format, higher is better; tiles show the first TILE_COUNT present, the table all
@@ -34,7 +38,7 @@ FIGURES = (
     ("returning_customers", "Returning customers", "number", True), ("retention", "Retention", "pct", True),
     ("repeat_purchase_rate", "Repeat purchase rate", "pct", True), ("deals_created", "Deals created", "number", True),
     ("lost_deals", "Lost deals", "number", False), ("avg_deal_size", "Average deal size", "money", True),
-    ("sales_cycle_days_median", "Sales cycle (median days)", "number", False),
+    ("sales_cycle_days_median", "Sales cycle (median days)", "days", False),
     ("weighted_pipeline", "Weighted pipeline at period end", "money", True),
     ("stale_opportunities", "Stale deals at period end", "number", False),
     ("revenue_target", "Revenue target", "money", True), ("attainment", "Target attainment", "pct", True),
@@ -72,6 +76,36 @@ def stable_numbers(value: Any) -> Any:
     return value
 
 
+def relative_change(report: Mapping[str, Any], ref: str, key: str) -> float | None:
+    """The relative change of ``key`` vs ``ref``, None where the metrics say a percentage would mislead (a tiny
+    base: ``change_basis`` "absolute"; the figures table shows the difference instead)."""
+    basis = ((report.get("change_basis") or {}).get(ref) or {}).get(key)
+    return None if basis == "absolute" else ((report.get("change") or {}).get(ref) or {}).get(key)
+
+
+def change_cells(report: Mapping[str, Any], key: str, fmt: str) -> dict[str, Any]:
+    """Per comparison (previous, year_ago): the change to show beside a figure: {"value", "format"} with format
+    "change" (relative) or the figure's own format (the absolute difference, on a tiny base), or None."""
+    out = {}
+    for ref in ("previous", "year_ago"):
+        basis = ((report.get("change_basis") or {}).get(ref) or {}).get(key)
+        source = "absolute_change" if basis == "absolute" else "change"
+        value = ((report.get(source) or {}).get(ref) or {}).get(key)
+        out[ref] = None if basis is None or value is None else {"value": value, "format": fmt if
+                                                                  basis == "absolute" else "change"}
+    return out
+
+
+def comparison_labels(report: Mapping[str, Any], fmt: Formatter) -> dict[str, str | None]:
+    """For a running period: "1–20 Nov vs 1–20 Oct" per comparison made on the same days (else None)."""
+    out: dict[str, str | None] = {}
+    for ref in ("previous", "year_ago"):
+        other = (report.get("comparison") or {}).get(ref) or {}
+        out[ref] = fmt.compared_days(*(pd.Timestamp(d) for d in (report["start"], report["as_of"], other["start"],
+                                                                  other["end"]))) if other.get("same_days") else None
+    return out
+
+
 def figure_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every known figure of the period beside the previous period and the same period a year ago."""
     now = report.get("figures") or {}
@@ -79,21 +113,36 @@ def figure_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     before = (comparison.get("previous") or {}).get("figures") or {}
     year_ago = (comparison.get("year_ago") or {}).get("figures") or {}
     return [{"key": key, "label": label, "format": fmt, "value": now[key], "previous": before.get(key),
-             "year_ago": year_ago.get(key)} for key, label, fmt, _ in FIGURES if key in now]
+             "year_ago": year_ago.get(key), "changes": change_cells(report, key, fmt)}
+            for key, label, fmt, _ in FIGURES if key in now]
 
 
-def report_tiles(report: Mapping[str, Any], href: str, warn_below: float) -> list[dict[str, Any]]:
-    """The headline figures with the metrics' relative changes (vs previous period, vs a year ago)."""
+def report_goals(report: Mapping[str, Any], config: Any) -> dict[str, dict[str, Any]]:
+    """The goal of each figure of the report that has one (metrics/goals.py ``period_goals``)."""
+    year_ago = ((report.get("comparison") or {}).get("year_ago") or {}).get("figures")
+    return period_goals(report.get("figures") or {}, year_ago, report.get("kind", "month"),
+                        bool(report.get("complete")), config)
+
+
+def with_goals(rows: list[dict[str, Any]], goals: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The figure rows, each with its goal column (None for a figure without a goal)."""
+    return [{**row, "goal": goal_cells(goals, row["key"])} for row in rows]
+
+
+def report_tiles(report: Mapping[str, Any], href: str, goals: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The headline figures with the metrics' relative changes (vs previous period, vs a year ago); revenue and
+    new customers with their target, coloured by the one goal rule."""
     now, change = report.get("figures") or {}, report.get("change") or {}
     out = []
     for key, label, fmt, higher in FIGURES:
         if key not in now or now[key] is None:
             continue
-        target = now.get("revenue_target") if key == "revenue" else now.get("new_customers_target") \
-            if key == "new_customers" else None
-        out.append(tile(label, now[key], fmt, href, target=target, warn_below=warn_below if key == "revenue" else None,
-                        deltas=[change_delta((change.get("previous") or {}).get(key), "vs previous period", higher),
-                                change_delta((change.get("year_ago") or {}).get(key), "vs a year ago", higher)]))
+        goal = goals.get(key) if key in ("revenue", "new_customers") else None
+        target = now.get("revenue_target") if key == "revenue" else goal and goal["target"]
+        out.append(tile(label, now[key], fmt, href, target=target, met=goal and goal["met"],
+                        note=goal and goal["note"],
+                        deltas=[change_delta(relative_change(report, "previous", key), "vs previous period", higher),
+                                change_delta(relative_change(report, "year_ago", key), "vs a year ago", higher)]))
         if len(out) == TILE_COUNT:
             break
     return out
@@ -140,20 +189,23 @@ def pages(site: Site) -> Iterator[Page | File]:
                          for kind, rows in by_kind.items() if rows])
     yield Page("reports/index.html", "reports.html", index)
     months = table[table["kind"] == "month"] if len(table) else table
-    warn = site.config.rules.attainment_warning
+    fmt = Formatter(site.language, site.config.site.currency)
     def context(kind: str, rows: list[dict[str, Any]], i: int, report: dict, path: str) -> dict[str, Any]:
         row = rows[i]
         label = row["period"]
         start, end = pd.Timestamp(row["start"]), pd.Timestamp(row["end"])
         ctx = common(site, path, "reports", label, title_is_label=False)
+        goals = report_goals(report, site.config)
         ctx.update(
             period=label, kind=kind, start=row["start"], end=row["end"], closed=bool(row["complete"]),
+            partial=bool(report.get("partial")), same_days=comparison_labels(report, fmt),
             previous=rows[i - 1]["period"] if i > 0 else None,
             next=rows[i + 1]["period"] if i + 1 < len(rows) else None,
             parents=parent_periods(start, kind, site.config.site.fiscal_year_start),
-            tiles=report_tiles(report, f"{path}#figures", warn), figures=figure_rows(report),
+            tiles=report_tiles(report, f"{path}#figures", goals), figures=with_goals(figure_rows(report), goals),
             breakdowns=breakdown_tables(site, report), funnel=funnel_rows(site, report),
             revenue_chart=revenue_chart(site, months, {"kind": kind, "start": start, "end": end}),
+            **report_reviews(site, label),  # the period's review meeting and the actions carried over
         )
         return ctx
 
@@ -162,7 +214,7 @@ def pages(site: Site) -> Iterator[Page | File]:
             label = row["period"]
             report = m.reports.get(label, {})
             path = f"reports/{label}/index.html"
-            yield File(f"reports/{label}/report.json", partial(report_json, report))
+            yield File(f"reports/{label}/report.json", partial(report_json_with_review, site, label, report))
             yield Page(path, "report.html", partial(context, kind, rows, i, report, path))
 
 

@@ -43,15 +43,26 @@ def change_delta(value: Any, label: str, higher_is_better: bool = True) -> dict[
     return {"value": value, "label": label, "tone": tone}
 
 
-def tile(label: str, value: Any, fmt: str, href: str, *, target: Any = None, warn_below: float | None = None,
-         deltas: Sequence[dict[str, Any] | None] = (), spark: Sequence[float | None] = ()) -> dict[str, Any]:
-    """A tile dict. ``target`` adds attainment (value / target), flagged below ``warn_below``."""
+GOAL_STATES = {True: "met", False: "missed", None: "none"}
+
+
+def goal_state(met: bool | None) -> str:
+    """The one colour rule of every judged figure: "met" (green), "missed" (red) or "none" (no goal, or it
+    cannot be judged: neutral). Templates add the words too, so colour is never the only signal."""
+    return GOAL_STATES[None if met is None else bool(met)]
+
+
+def tile(label: str, value: Any, fmt: str, href: str, *, target: Any = None, met: bool | None = None,
+         deltas: Sequence[dict[str, Any] | None] = (), spark: Sequence[float | None] = (),
+         responses: int | None = None, note: str | None = None) -> dict[str, Any]:
+    """A tile dict. ``target`` adds attainment (value / target); ``met`` is its goal judged (metrics/goals.py),
+    None for no goal or cannot judge (``note`` says why); ``responses`` the survey answers behind the value."""
     goal = _number(target)
     current = _number(value)
     attainment = current / goal if goal and current is not None else None
     return {
         "label": label, "value": value, "format": fmt, "href": href, "target": goal,
-        "attainment": attainment,
-        "below": attainment is not None and warn_below is not None and attainment < warn_below,
+        "attainment": attainment, "state": goal_state(met if goal is not None else None),
         "deltas": [d for d in deltas if d], "spark": charts.sparkline([_number(v) for v in spark]) if spark else "",
+        "responses": responses, "note": note if met is None and goal is not None else None,
     }
