@@ -50,7 +50,8 @@ def fingerprint(config: Config, as_of: pd.Timestamp) -> str:
     for name in TABLES:
         _add_file(h, f"table:{name}", config.table_path(name))
     for label, folder in (("code", PACKAGE), ("default-templates", default_templates()),
-                          ("default-content", default_content()), ("templates", config.templates_dir),
+                          ("default-content", default_content()), ("snapshots", config.data_dir / "snapshots"),
+                          ("templates", config.templates_dir),
                           ("content", config.content_dir), ("root-files", config.root / ROOT_FILES)):
         for path in _files(folder):
             _add_file(h, f"{label}:{path.relative_to(folder).as_posix()}", path)

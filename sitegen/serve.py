@@ -17,7 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
-from sitegen.build import build_site
+from sitegen.build import ROOT_FILES, build_site
 from sitegen.config import Config
 from sitegen.errors import ConfigError, ConfigProblem, DataError, SitegenError
 from sitegen.reporter import Reporter
@@ -33,8 +33,9 @@ Snapshot = dict[str, tuple[int, int] | None]
 
 
 def watched_paths(config: Config) -> list[Path]:
-    """Everything a build reads: the data, content and templates folders and the config file."""
-    return [config.data_dir, config.content_dir, config.templates_dir, Path(config.source)]
+    """Everything a build reads: the data, content and templates folders, the files copied to the output
+    root (``static/``) and the config file."""
+    return [config.data_dir, config.content_dir, config.templates_dir, config.root / ROOT_FILES, Path(config.source)]
 
 
 def build_paths(config: Config) -> tuple[Path, ...]:

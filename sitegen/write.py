@@ -20,7 +20,7 @@ import shutil
 import stat as stat_
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection, Mapping
 
 from sitegen.errors import ConfigError, ConfigProblem, OutputError
 
@@ -50,6 +50,21 @@ def safe_relpath(path: str) -> str:
 
 
 Entry = tuple[int, str]  # a manifest line: size and SHA-1 of a file
+
+
+def refuse_clashes(root_files: Mapping[str, str], paths: Collection[str]) -> None:
+    """Raise :class:`ConfigError` when one of the site's root files (output path -> name shown) would
+    replace a file sitegen writes (one of ``paths``, the manifest, the build record) or stand where a
+    folder of them is."""
+    folders = {path[:i] for path in paths for i, c in enumerate(path) if c == "/"}
+    for key, shown in sorted(root_files.items()):
+        parents = [key[:i] for i, c in enumerate(key) if c == "/"]
+        clash = next((p for p in (key, *parents) if p in paths or p in (MANIFEST, RECORD)), None)
+        if clash is None and key in folders:
+            clash = f"{key}/"
+        if clash is not None:
+            raise ConfigError([ConfigProblem(shown, "(file)", f"would replace {clash}, which sitegen writes",
+                                             "rename or remove it")])
 
 
 class SiteWriter:
@@ -213,15 +228,8 @@ class SiteWriter:
         """Stage the site's root files, refusing any that would replace what sitegen writes."""
         if not self._root_files:
             return
-        folders = {path[:i] for path in self.paths for i, c in enumerate(path) if c == "/"}
+        refuse_clashes({key: shown for key, (_, shown) in self._root_files.items()}, self.paths)
         for key, (source, shown) in sorted(self._root_files.items()):
-            parents = [key[:i] for i, c in enumerate(key) if c == "/"]
-            clash = next((p for p in (key, *parents) if p in self.paths or p in (MANIFEST, RECORD)), None)
-            if clash is None and key in folders:
-                clash = f"{key}/"
-            if clash is not None:
-                raise ConfigError([ConfigProblem(shown, "(file)", f"would replace {clash}, which sitegen writes",
-                                                 "rename or remove it")])
             try:
                 data = source.read_bytes()
             except OSError as exc:

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Mapping
 
 import orjson
 
-from sitegen.pages import File, Site
+from sitegen.pages import File, Site, is_reserved
 
 REGISTRY = "data/slugs.json"
 _SLUG = re.compile(r"^[a-z0-9_-]+$")  # what slugify produces; anything else in an old registry is ignored
@@ -61,7 +61,8 @@ def moved_slugs(previous: Mapping[str, Any], current: Mapping[str, Mapping[str, 
             old.update(_mapping(source))
         live = set(slugs.values())
         moved[folder] = {slug: cid for slug, cid in sorted(old.items())
-                         if cid in slugs and slugs[cid] != slug and slug not in live and _SLUG.match(slug)}
+                         if cid in slugs and slugs[cid] != slug and slug not in live and _SLUG.match(slug)
+                         and not is_reserved(slug)}
     return moved
 
 

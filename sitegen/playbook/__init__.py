@@ -138,10 +138,16 @@ def _read_sources(folder: Path, config: Config, is_default: bool, problems: list
         if any(part.startswith((".", "_")) for part in rel.parts) or path.name.lower() in SKIPPED_NAMES:
             continue
         file = display_path(path, config.root)
+        if not path.is_file():  # a folder, a named pipe (reading it would wait forever), a broken link
+            problems.append(Problem(file, 0, "", "not a regular file", "a playbook page is a markdown text file"))
+            continue
         try:
             raw = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
         except UnicodeDecodeError:
             problems.append(Problem(file, 0, "", "not UTF-8 text", "save the file as UTF-8"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(file, 0, "", f"cannot read it: {exc.strerror or exc}", "check its permissions"))
             continue
         front, body = split(raw)
         if front is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -132,3 +133,23 @@ def test_quote_is_bounded_whatever_the_value() -> None:
     start = time.monotonic()
     assert len(quote(nested)) <= QUOTE_CHARS and len(quote({"a": nested, "b": 10 ** 9000})) <= QUOTE_CHARS
     assert time.monotonic() - start < 1
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_playbook_page_that_is_not_a_file_is_a_problem_not_a_hang(tmp_path: Path, kind: str) -> None:
+    """A named pipe called page.md would block reading forever; a folder called page.md would raise."""
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    (site / "data" / "orders.csv").write_text("customer_id,order_date,amount\nC1,2026-06-01,5\n", encoding="utf-8")
+    folder = site / "content" / "playbook" / "en" / "scripts"
+    folder.mkdir(parents=True)
+    target = folder / "page.md"
+    os.mkfifo(target) if kind == "fifo" else target.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "sitegen", "check", "--as-of", "2026-06-30"], cwd=site,
+                          capture_output=True, text=True, timeout=120)
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out and "internal error" not in out, out
+    assert "page.md" in out and "not a regular file" in out, out

@@ -98,3 +98,11 @@ def test_redirect_page_is_tiny_and_escaped() -> None:
     assert '<html lang="zh-CN">' in html and "此页面已移至" in html
     assert 'url=../a&quot;b/index.html' in html and "<script" not in html
     assert len(re.findall(r"<a ", html)) == 1
+
+
+def test_no_redirect_page_in_a_folder_named_like_a_windows_device() -> None:
+    """A registry from before device names got a hash (``CON`` had the slug ``con``) leaves no
+    ``customers/con/`` folder behind, which would break the site on an SMB share."""
+    previous = {"customers": {"CON": "con", "C1": "old-c1"}}
+    current = {"customers": {"CON": "con-1b0e5e8a", "C1": "c1"}, "team": {}}
+    assert redirects.moved_slugs(previous, current) == {"customers": {"old-c1": "C1"}, "team": {}}
