@@ -93,7 +93,7 @@ def scorecard(orders: pd.DataFrame, deals: pd.DataFrame, customers: pd.DataFrame
     parts.append(acts.groupby("owner")["activities"].sum().rename("activities").to_frame())
     account = customers.set_index("customer_id")["owner"]
     parts.append(scores_by(feedback_rows, feedback_rows["customer_id"].map(account)))
-    parts.append(ytd.reindex(columns=["target_ytd", "new_customers_target_ytd"]))
+    parts.append(ytd.reindex(columns=["target_ytd", "target_year", "new_customers_target_ytd"]))
     parts.append(quarter.rename(columns=lambda c: f"{c}_quarter"))
     owners = sorted(set().union(*(p.index.dropna() for p in parts)) - {""})
     out = pd.DataFrame(index=pd.Index(owners, name="owner"))
