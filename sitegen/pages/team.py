@@ -23,10 +23,11 @@ from sitegen.pages.tiles import tile
 
 # scorecard column, label, format (SPEC §4 scorecard); columns the metrics do not have are left out
 SCORECARD = (
-    ("revenue_ytd", "Revenue this year", "money"), ("target_ytd", "Target this year", "money"),
+    ("revenue_ytd", "Revenue this year", "money"), ("target_ytd", "Target year to date", "money"),
+    ("target_year", "Target for the full year", "money"),
     ("attainment_ytd", "Attainment", "pct"), ("revenue", "Revenue (last 12 months)", "money"),
     ("won_deals", "Won deals", "number"), ("win_rate", "Win rate", "pct"),
-    ("avg_deal_size", "Average deal size", "money"), ("sales_cycle_days_median", "Sales cycle (median days)", "number"),
+    ("avg_deal_size", "Average deal size", "money"), ("sales_cycle_days_median", "Sales cycle (median days)", "days"),
     ("open_deals", "Open deals", "number"), ("open_pipeline", "Open pipeline", "money"),
     ("weighted_pipeline", "Weighted pipeline", "money"), ("stale_deals", "Stale deals", "number"),
     ("overdue_deals", "Overdue deals", "number"), ("new_customers", "New customers", "number"),
