@@ -95,7 +95,8 @@ def test_customers_owners_and_categories(svc) -> None:
     q = svc.categories.set_index("category")
     assert list(q.index) == ["billing", "delivery", "quality", "service", "unknown"]
     assert q.loc["quality", counts].tolist() == [2, 3, 0, 0, 0]
-    assert q.loc["quality", "within_sla_share"] == pytest.approx(1 / 3) and q.loc["quality", "median_resolution_days"] == 2
+    assert q.loc["quality", "within_sla_share"] == pytest.approx(1 / 3)
+    assert q.loc["quality", "median_resolution_days"] == 2
     assert list(svc.severities["severity"]) == ["high", "medium", "low", "unknown"]
     as_json = svc.as_json()
     assert as_json["complaints_open"] == 2 and as_json["periods"]["2026-06"]["late"] == 1
