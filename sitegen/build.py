@@ -25,6 +25,7 @@ from sitegen.playbook import load_playbook
 from sitegen.render import Renderer
 from sitegen.reporter import Reporter
 from sitegen.resources import default_templates
+from sitegen.reviews import load_reviews
 from sitegen.write import SiteWriter, WriteStats, read_manifest, reusable_output, safe_relpath
 
 STATIC = "static"  # folder of CSS/JS inside a templates folder, copied to assets/
@@ -62,14 +63,17 @@ def check_site(config: Config, as_of: str | None = None) -> CheckResult:
     data and the playbook and, when they have no error, compute the metrics and plan every page, so
     that whatever would make the build fail fails here too."""
     dataset, playbook, playbook_problems = _load(config)
-    problems = (*dataset.problems, *playbook_problems)
-    errors = dataset.error_count + sum(1 for p in playbook_problems if p.severity == "error")
-    warnings = dataset.warning_count + sum(1 for p in playbook_problems if p.severity != "error")
+    reviews, review_problems = load_reviews(config)
+    content_problems = (*playbook_problems, *review_problems)
+    problems = (*dataset.problems, *content_problems)
+    errors = dataset.error_count + sum(1 for p in content_problems if p.severity == "error")
+    warnings = dataset.warning_count + sum(1 for p in content_problems if p.severity != "error")
     planned = 0
     if not errors:
         metrics = compute_metrics(dataset, config, as_of_date(config, as_of))
         planned = plan_pages(site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook,
-                                             playbook_problems=tuple(playbook_problems)))
+                                             playbook_problems=tuple(playbook_problems), reviews=reviews,
+                                             review_problems=tuple(review_problems)))
     return CheckResult(dataset, problems, errors, warnings, planned)
 
 
@@ -101,11 +105,13 @@ def prepare_site(config: Config, as_of: pd.Timestamp) -> site_pages.Site:
     """Load the data and the playbook and compute the metrics: the steps every user of a build's
     figures shares (the build itself, the email digest). Raises :class:`DataError` on errors."""
     dataset, playbook, playbook_problems = _load(config)
-    if dataset.error_count or any(p.severity == "error" for p in playbook_problems):
-        raise DataError([*dataset.problems, *playbook_problems])
+    reviews, review_problems = load_reviews(config)
+    if dataset.error_count or any(p.severity == "error" for p in (*playbook_problems, *review_problems)):
+        raise DataError([*dataset.problems, *playbook_problems, *review_problems])
     metrics = compute_metrics(dataset, config, as_of)
     return site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook,
-                           playbook_problems=tuple(playbook_problems))
+                           playbook_problems=tuple(playbook_problems), reviews=reviews,
+                           review_problems=tuple(review_problems))
 
 
 def build_site(config: Config, *, out: Path | None = None, as_of: str | None = None,
@@ -125,7 +131,7 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
     if record is not None:
         return _reused(out, record, reporter)
     site = prepare_site(config, as_of_day)
-    playbook_problems = site.playbook_problems
+    playbook_problems = (*site.playbook_problems, *site.review_problems)
     reporter.timing("load and metrics", time.perf_counter() - started)
     dataset, metrics = site.dataset, site.metrics
     for problem in playbook_problems:

@@ -252,3 +252,21 @@ def digest(period, out, to_eml, sender, recipients, config_path, data, as_of, ba
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+@main.command()
+@click.argument("period")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: ./sitegen.toml).")
+@click.option("--data", type=click.Path(file_okay=False), help="Data folder (overrides [data] dir).")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Build date, e.g. 2026-06-30.")
+def review(period, config_path, data, as_of) -> None:
+    """Start the review of PERIOD (2026-11, 2026-Q4, 2026, 2026-W48): write content/reviews/PERIOD.md with the
+    period's headline figures, missed goals and largest movements; never replaces an existing file."""
+    from sitegen.review_starter import write_review_start
+
+    def action() -> None:
+        config = _config(config_path, data)
+        path = write_review_start(config, period, as_of)
+        click.echo(f"wrote {path}; fill in the analysis and actions before the meeting")
+
+    _run(action)
+
+

@@ -59,6 +59,15 @@ class Site:
     playbook: Any = None
     nav: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     playbook_problems: tuple[Any, ...] = ()  # the playbook's warnings (errors stop the build before pages)
+    reviews: Any = None                      # sitegen.reviews.Reviews (None: no review files read)
+    review_problems: tuple[Any, ...] = ()    # the review files' warnings
+
+    @cached_property
+    def actions(self) -> list[Any]:
+        """Every review action as of the build date (metrics/actions.py ``current_actions``)."""
+        from sitegen.metrics.actions import current_actions
+
+        return current_actions(self.reviews or (), self.metrics.as_of.date())
 
     @property
     def language(self) -> str:

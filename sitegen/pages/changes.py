@@ -11,6 +11,7 @@ import pandas as pd
 from sitegen.metrics.changes import CHANGES
 from sitegen.pages import File, Page, Site, common
 from sitegen.pages.deals import display_names
+from sitegen.pages.reviews import weekly_review
 from sitegen.pages.rows import records
 
 PATH = "pipeline/changes/index.html"
@@ -98,5 +99,6 @@ def pages(site: Site) -> Iterator[Page | File]:
         lists=lists, owners=owners, change_keys=CHANGES, change_labels=CHANGE_LABELS,
         counts=[{"key": k, "label": CHANGE_LABELS[k], "count": ch.counts.get(k, 0), "unseen": k in ch.cannot_see}
                 for k in CHANGES],
+        weekly_notes=weekly_review(site),  # this week's (else last week's) review notes (pages/reviews.py)
     )
     yield Page(PATH, "changes.html", context)

@@ -16,6 +16,7 @@ from sitegen.pages.changes import headline
 from sitegen.pages.funnel import funnel_charts, stage_rows
 from sitegen.pages.goals import goal_items
 from sitegen.pages.pipeline import forecast_chart
+from sitegen.pages.reviews import overdue_actions
 from sitegen.pages.rows import records, target_line
 from sitegen.pages.team import owners_below_threshold
 from sitegen.pages.tiles import delta, tile
@@ -194,6 +195,7 @@ def pages(site: Site) -> Iterator[Page]:
         at_risk_count=m.kpis.get("at_risk_customers") or 0,
         has_orders=m.inputs.get("orders", False), has_pipeline=m.inputs.get("pipeline", False),
         attainment_warning=site.config.rules.attainment_warning, goals=goal_items(site),
+        has_reviews=bool(site.reviews), overdue_actions=overdue_actions(site),
     )
     yield Page("index.html", "dashboard.html", context)
 

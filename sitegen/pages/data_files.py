@@ -12,7 +12,7 @@ import orjson
 import pandas as pd
 
 from sitegen.metrics.reports import records
-from sitegen.pages import File, Site, team
+from sitegen.pages import File, Site, reviews, team
 
 CUSTOMER_COLUMNS = ("customer_id", "name", "tier", "rfm_segment", "r_score", "f_score", "m_score", "orders",
                     "revenue", "first_order_date", "last_order_date", "recency_days", "open_pipeline", "owner", "url",
@@ -111,3 +111,4 @@ def pages(site: Site) -> Iterator[File]:
     yield File("data/customers.csv", customers_csv)
     yield File("data/opportunities.csv", opportunities_csv)
     yield File("data/team.csv", partial(team.team_csv, site))  # the rep appraisal scorecard (SPEC §7)
+    yield File("data/actions.csv", partial(reviews.actions_csv, site))  # review actions as of the build date

@@ -1,5 +1,6 @@
-"""The data-quality page: every problem of this build, grouped by file, with counts, and the
-playbook's warnings (broken links, a missing language folder, front matter that does not fit)."""
+"""The data-quality page: every problem of this build, grouped by file, with counts, the
+playbook's warnings (broken links, a missing language folder, front matter that does not fit) and
+the review files' warnings (content/reviews/)."""
 
 from __future__ import annotations
 
@@ -21,5 +22,6 @@ def pages(site: Site) -> Iterator[Page]:
     other = [p.as_dict() for p in ds.problems if p.file not in ds.files.values()]
     context = common(site, "data-quality/index.html", "data-quality", "Data quality")
     context.update(files=files, other_problems=other, error_count=ds.error_count, warning_count=ds.warning_count,
-                   playbook_problems=[p.as_dict() for p in site.playbook_problems])
+                   playbook_problems=[p.as_dict() for p in site.playbook_problems],
+                   review_problems=[p.as_dict() for p in site.review_problems])
     yield Page("data-quality/index.html", "data_quality.html", context)

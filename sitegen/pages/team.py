@@ -18,6 +18,7 @@ from sitegen.pages import Page, Site, common
 from sitegen.pages import customers as customers_section
 from sitegen.pages import pipeline as pipeline_section
 from sitegen.pages.datatables import FIRST_PAGE
+from sitegen.pages.reviews import owner_actions
 from sitegen.pages.rows import grouped_records, records, target_line
 from sitegen.pages.tiles import tile
 
@@ -167,6 +168,7 @@ def owner_pages(site: Site, rows: list[dict[str, Any]], columns: list[dict[str, 
             customer_table=customer_table, deal_table=deal_table,
             first_customers=first_customers.get(owner, []), first_deals=first_deals.get(owner, []),
             customer_count=customer_counts.get(owner, 0), deal_count=deal_counts.get(owner, 0),
+            open_actions=owner_actions(site, owner),  # the rep's open review actions (pages/reviews.py)
         )
         return ctx
 
