@@ -1,15 +1,17 @@
-"""``sitegen init``: a new site folder with config, sample data, the default playbook, a templates folder,
-and ready-made CI (GitHub Actions and GitLab CI) with the ``requirements.txt`` they install from."""
+"""``sitegen init``: a new site folder with config, sample data, the default playbook, a sample review, a
+templates folder, and ready-made CI (GitHub Actions and GitLab CI) with the ``requirements.txt`` they install from."""
 
 from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 
 from sitegen.errors import ConfigError, ConfigProblem
 from sitegen.resources import default_content
+from sitegen.reviews.sample import write_sample_review
 
 CONFIG_TEMPLATE = """\
 # sitegen configuration. Every key is optional; see docs/configuration.md.
@@ -113,6 +115,8 @@ def create_site(target: Path, customers: int = 300, seed: int = 1) -> list[Path]
     if playbook.is_dir():
         shutil.copytree(playbook, target / "content" / "playbook", dirs_exist_ok=True)
         written += sorted((target / "content").rglob("*.md"))
+    review = write_sample_review(target, date.today())  # last month's review: one overdue action, one done
+    written += [review] if review else []
     (target / "templates").mkdir(exist_ok=True)
     readme = target / "templates" / "README.md"
     readme.write_text(TEMPLATES_README, encoding="utf-8")
