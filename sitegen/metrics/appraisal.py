@@ -60,7 +60,8 @@ def component_scores(card: pd.DataFrame, team_margin: float | None) -> pd.DataFr
 
 def appraise(card: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
     """``card`` (one row per owner with ``owner``, ``active`` and the figures above) plus the component scores,
-    ``score``, ``components``, ``ranked``, ``rank`` and ``ranked_of``; rows in their order (see :func:`in_rank_order`)."""
+    ``score``, ``components``, ``ranked``, ``rank`` and ``ranked_of``; rows keep their order
+    (:func:`in_rank_order` sorts them)."""
     out = card.copy()
     ranked = out["active"].astype(bool) & (out["owner"] != UNASSIGNED)
     scores = component_scores(out, team_margin_pct(out, ranked))

@@ -39,7 +39,8 @@ SCORECARD = (
 APPRAISAL = (
     ("revenue_ytd", "Revenue this year", "money"), ("attainment_ytd", "Attainment", "pct"),
     ("margin_ytd", "Gross margin this year", "money"), ("margin_pct_ytd", "Gross margin %", "pct"),
-    ("growth_ytd", "Growth vs same days last year", "change"), ("new_customers_ytd", "New customers this year", "number"),
+    ("growth_ytd", "Growth vs same days last year", "change"),
+    ("new_customers_ytd", "New customers this year", "number"),
     ("new_customers_target_ytd", "New customers target to date", "number"),
     ("new_customers_attainment_ytd", "New customers vs target", "pct"), ("win_rate", "Win rate", "pct"),
     ("follow_up_compliance", "Follow-up compliance", "pct"), ("csat", "CSAT", "pct"), ("nps", "NPS", "number"),

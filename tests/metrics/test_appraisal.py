@@ -41,7 +41,8 @@ def test_components_by_hand() -> None:
     # team margin % = 600 / 3000 = 20 %: Ann 30 % -> ratio 1.5 -> 100; Bob 10 % -> 33.3; Cara 20 % -> 66.7
     assert out["profit_score"].to_dict() == {"Ann": 100.0, "Bob": 33.3, "Cara": 66.7}
     assert out["sales_score"].to_dict() == {"Ann": 80.0, "Bob": 40.0, "Cara": 100.0}   # 120 %, 60 %, 200 % capped
-    assert out.loc[["Ann", "Bob"], "growth_score"].tolist() == [60.0, 30.0] and math.isnan(out.loc["Cara", "growth_score"])
+    assert out.loc[["Ann", "Bob"], "growth_score"].tolist() == [60.0, 30.0]
+    assert math.isnan(out.loc["Cara", "growth_score"])
     assert out["new_customers_score"].to_dict() == {"Ann": 50.0, "Bob": 100.0, "Cara": 0.0}
     assert out.loc["Ann", "satisfaction_score"] == 90.0 and out.loc["Cara", "satisfaction_score"] == 60.0  # (20+100)/2
     assert math.isnan(out.loc["Bob", "satisfaction_score"])
