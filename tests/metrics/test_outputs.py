@@ -30,7 +30,7 @@ def files(metrics, load, data: dict[str, str]) -> dict[str, bytes]:
 
 def test_metrics_json(metrics, load) -> None:
     out = orjson.loads(files(metrics, load, TEAM)["data/metrics.json"])
-    assert list(out) == ["as_of", "currency", "funnel", "kpis", "periods"]
+    assert list(out) == ["as_of", "currency", "funnel", "goals", "kpis", "periods"]
     assert out["as_of"] == "2026-06-30" and out["currency"] == "CNY"
     assert set(SPEC_KPIS) <= set(out["kpis"])
     assert set(out["funnel"][0]) == {"stage", "reached", "conversion_from_previous", "conversion_from_first"}
