@@ -1,7 +1,8 @@
 """One lean page per customer: profile, contacts and decision chain, lifetime and window KPIs,
 revenue by month, orders and products of the last 24 months, receivables, RFM segment and tier
 with the tier's service policy and contact promise, open deals with the playbook's next actions
-and scripts for their stage, activity timeline and feedback.
+and scripts for their stage, open complaint tickets with their service-level state, the lowest-scored feedback
+comments, activity timeline and feedback.
 
 Built for 50,000 customers: every table is grouped once (sort, then slices per customer),
 playbook lookups are made once per stage and tier, and the context is a flat dict.
@@ -19,11 +20,13 @@ import pandas as pd
 from sitegen import charts
 from sitegen.metrics import periods
 from sitegen.pages import Page, Site, common
+from sitegen.pages import tickets
 from sitegen.pages.rows import grouped_records, grouped_series, records
 
 CHART_MONTHS = 24
 TIMELINE = 10        # latest activities shown
 FEEDBACK_SHOWN = 5
+COMMENTS_SHOWN = 5   # feedback comments, lowest scores first
 ROLE_ORDER = {"decision maker": 0, "influencer": 1, "user": 2, "gatekeeper": 3}
 CONTACT_COLUMNS = ("name", "title", "role", "influence", "email", "phone", "notes")
 ACTIVITY_COLUMNS = ("date", "type", "owner", "summary", "next_action", "next_action_date")
@@ -97,14 +100,15 @@ def month_axis(as_of: pd.Timestamp) -> list[str]:
 
 def revenue_chart(axis: list[str], positions: dict[str, int], series: dict[str, list] | None) -> dict[str, Any] | None:
     """Revenue per month over the shared axis (months without orders are 0); None without revenue in
-    those months (the page then says so instead of drawing an empty axis)."""
+    those months (the page then says so instead of drawing an empty axis). Whole amounts are written without
+    a ".0" (the spec is in every customer page: 50,000 of them)."""
     if not series:
         return None
-    values = [0.0] * len(axis)
+    values: list[float] = [0] * len(axis)
     for month, revenue in zip(series["month"], series["revenue"]):
         i = positions.get(month)
         if i is not None:
-            values[i] = revenue
+            values[i] = int(revenue) if float(revenue).is_integer() else revenue
     return charts.bar_trend(axis, values, "Revenue") if any(values) else None
 
 
@@ -147,6 +151,9 @@ def pages(site: Site) -> Iterator[Page]:
     orders_24 = recent_orders(m)
     order_totals = orders_24.groupby("customer_id").agg(sum=("revenue", "sum"), size=("counted", "sum"))
     open_counts = m.receivable_lines["customer_id"].value_counts() if has["receivables"] else pd.Series(dtype=int)
+    has["complaints"] = m.service.present
+    open_tickets, closed_tickets = tickets.open_tickets(m.service.tickets), tickets.closed_counts(m.service.customers)
+    comments = tickets.comments(m.feedback_comments, "customer_id", COMMENTS_SHOWN)
     def context(row: dict[str, Any], path: str) -> dict[str, Any]:
         cid = row["customer_id"]
         customer_deals = open_deals.get(cid, [])
@@ -170,6 +177,8 @@ def pages(site: Site) -> Iterator[Page]:
             revenue_24=float(total["sum"]) if total is not None else 0.0,
             activities=activities.get(cid, []), activity_count=activity_counts.get(cid, 0),
             feedback=feedback.get(cid, []), has=has,
+            tickets=open_tickets.get(cid, []), closed_tickets=closed_tickets.get(cid, 0),
+            comments=comments.get(cid, []),
         )
         return ctx
 

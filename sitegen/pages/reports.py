@@ -20,7 +20,7 @@ import pandas as pd
 from sitegen import charts
 from sitegen.metrics import periods
 from sitegen.metrics.goals import period_goals
-from sitegen.pages import File, Page, Site, common
+from sitegen.pages import File, Page, Site, common, tickets
 from sitegen.pages.goals import goal_cells
 from sitegen.pages.reviews import report_json_with_review, report_reviews
 from sitegen.pages.rows import records, target_line
@@ -190,6 +190,7 @@ def pages(site: Site) -> Iterator[Page | File]:
     yield Page("reports/index.html", "reports.html", index)
     months = table[table["kind"] == "month"] if len(table) else table
     fmt = Formatter(site.language, site.config.site.currency)
+    service = tickets.period_service(site)  # after-sales counts and feedback comments per period
     def context(kind: str, rows: list[dict[str, Any]], i: int, report: dict, path: str) -> dict[str, Any]:
         row = rows[i]
         label = row["period"]
@@ -206,6 +207,7 @@ def pages(site: Site) -> Iterator[Page | File]:
             breakdowns=breakdown_tables(site, report), funnel=funnel_rows(site, report),
             revenue_chart=revenue_chart(site, months, {"kind": kind, "start": start, "end": end}),
             **report_reviews(site, label),  # the period's review meeting and the actions carried over
+            **service(label),
         )
         return ctx
 

@@ -2,8 +2,8 @@
 
 A sheet puts together what an account manager takes to a meeting: the customer's facts and
 contacts, each open deal with its stage's exit criterion, key-action checklist and scripts (from
-the playbook), the last activities, open receivables, and the service policy and contact promise
-of the customer's tier.
+the playbook), the last activities, open receivables, open complaint tickets and the lowest-scored feedback
+comments, and the service policy and contact promise of the customer's tier.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Iterator
 
 import pandas as pd
 
-from sitegen.pages import Page, Site, common
-from sitegen.pages.customer_pages import OPEN_ITEM_COLUMNS, phone_link
+from sitegen.pages import Page, Site, common, tickets
+from sitegen.pages.customer_pages import COMMENTS_SHOWN, OPEN_ITEM_COLUMNS, phone_link
 from sitegen.pages.playbook import playbook_of, relative
 from sitegen.pages.rows import grouped_records, records
 
@@ -48,6 +48,8 @@ def pages(site: Site) -> Iterator[Page]:
     open_items = grouped_records(_of(m.receivable_lines, ids) if has_receivables else None, "customer_id",
                                  OPEN_ITEM_COLUMNS, order=["due_date"], head=OPEN_ITEMS)
     scripts = [d for d in playbook.documents if d.kind == "script"]
+    open_tickets = tickets.open_tickets(m.service.tickets, ids)
+    comments = tickets.comments(_of(m.feedback_comments, ids), "customer_id", COMMENTS_SHOWN)
 
     def context(customer: dict, path: str) -> dict:
         cid = customer["customer_id"]
@@ -68,6 +70,7 @@ def pages(site: Site) -> Iterator[Page]:
             contacts=[{**c, "tel": phone_link(c["phone"])} for c in contacts.get(cid, [])],
             open_items=open_items.get(cid, []), has_receivables=has_receivables,
             activities=activities.get(cid, []),
+            has_complaints=m.service.present, tickets=open_tickets.get(cid, []), comments=comments.get(cid, []),
             has_contacts=site.dataset.has("contacts"), has_activities=site.dataset.has("activities"),
             policy={"title": policy.title, "summary": policy.summary, "href": link(policy.url),
                     "service_model": policy.meta.get("service_model")} if policy else None,
