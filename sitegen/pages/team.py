@@ -18,6 +18,7 @@ from sitegen.pages import Page, Site, common
 from sitegen.pages import customers as customers_section
 from sitegen.pages import pipeline as pipeline_section
 from sitegen.pages.datatables import FIRST_PAGE
+from sitegen.pages.followup import owner_followup
 from sitegen.pages.reviews import owner_actions
 from sitegen.pages.rows import grouped_records, records, target_line
 from sitegen.pages.tiles import tile
@@ -31,7 +32,7 @@ SCORECARD = (
     ("avg_deal_size", "Average deal size", "money"), ("sales_cycle_days_median", "Sales cycle (median days)", "days"),
     ("open_deals", "Open deals", "number"), ("open_pipeline", "Open pipeline", "money"),
     ("weighted_pipeline", "Weighted pipeline", "money"), ("stale_deals", "Stale deals", "number"),
-    ("overdue_deals", "Overdue deals", "number"), ("new_customers", "New customers", "number"),
+    ("overdue_deals", "Close date passed", "number"), ("new_customers", "New customers", "number"),
     ("customers", "Customers", "number"), ("activities", "Activities", "number"),
     ("follow_up_compliance", "Follow-up compliance", "pct"), ("nps", "NPS", "number"), ("csat", "CSAT", "pct"),
 )
@@ -152,10 +153,11 @@ def owner_pages(site: Site, rows: list[dict[str, Any]], columns: list[dict[str, 
     customer_counts = customers["owner"].value_counts().to_dict()
     deal_counts = deals["owner"].value_counts().to_dict()
     customer_table = {"columns": [c.as_dict() for c in customers_section.COLUMNS if c.field != "owner"],
-                      "data": customers_section.DATA_NAME, "labels": customers_section.index_labels()}
+                      "data": customers_section.DATA_NAME, "labels": customers_section.index_labels(site.language)}
     deal_table = {"columns": [c.as_dict() for c in pipeline_section.COLUMNS if c.field != "owner"],
                   "data": pipeline_section.TABLE, "labels": pipeline_section.deal_labels(site)}
     appraisal = appraisal_columns(site.metrics.scorecard if len(site.metrics.scorecard) else None)
+    followup = owner_followup(site)
 
     def context(row: dict[str, Any]) -> dict[str, Any]:
         owner = row["owner"]
@@ -170,6 +172,7 @@ def owner_pages(site: Site, rows: list[dict[str, Any]], columns: list[dict[str, 
             first_customers=first_customers.get(owner, []), first_deals=first_deals.get(owner, []),
             customer_count=customer_counts.get(owner, 0), deal_count=deal_counts.get(owner, 0),
             open_actions=owner_actions(site, owner),  # the rep's open review actions (pages/reviews.py)
+            followup=followup.get(str(owner)),
         )
         return ctx
 
