@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from sitegen.config import Config, load_config, parse_as_of
+from sitegen.config import Config, as_of_problem, load_config, parse_as_of
 from sitegen.errors import INTERNAL_ERROR, ConfigError, ConfigProblem, DataError, SitegenError, save_internal_error, summary
 from sitegen.reporter import StreamReporter
 
@@ -103,8 +103,10 @@ def main() -> None:
 
 
 def _as_of_option(value: str | None) -> str | None:
-    if value and parse_as_of(value) is None:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-06-30")
+    """Check ``--as-of``: a date like 2026-06-30 inside the range every date must be in (exit 2 otherwise)."""
+    problem = as_of_problem(value) if value else None
+    if problem:
+        raise click.BadParameter(f"{problem[0]} ({problem[1]})")
     return value
 
 
