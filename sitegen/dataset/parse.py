@@ -13,16 +13,18 @@ import codecs
 import difflib
 import unicodedata
 from collections.abc import Iterable
-from typing import Union
+from typing import NamedTuple, Union
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sitegen.config import FIRST_DATE, LAST_DATE
+
 __all__ = [
-    "DecodeFailure", "decode_csv_bytes", "normalize_header", "parse_amounts", "parse_dates",
-    "parse_probabilities", "suggest", "true_mask",
+    "DateColumn", "DecodeFailure", "decode_csv_bytes", "normalize_header", "parse_amounts", "parse_dates",
+    "parse_probabilities", "read_dates", "suggest", "true_mask",
 ]
 
 # Whitespace (all of str.isspace) plus invisible characters that spreadsheets leave around values and headers.
@@ -37,8 +39,12 @@ _BOM_ENCODINGS = (  # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UT
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
 
-# datetime64[ns] covers 1677-09-21 .. 2262-04-11; whole years inside that range are accepted.
-_FIRST_YEAR, _LAST_YEAR = 1678, 2261
+# Dates of whole years FIRST_DATE.year .. LAST_DATE.year are accepted (see sitegen.config: inside pandas'
+# datetime64[ns] range 1677-09-21 .. 2262-04-11 with room for every difference and window); a real calendar
+# date outside them is "out of range", not "not a date".
+_FIRST_YEAR, _LAST_YEAR = FIRST_DATE.year, LAST_DATE.year
+_FIRST_NS, _END_NS = (np.datetime64(FIRST_DATE, "ns").astype(np.int64),
+                      np.datetime64(LAST_DATE, "ns").astype(np.int64) + 86_400_000_000_000)
 # Dates are matched by whole-string regexes without capture groups (RE2 runs those as a fast DFA), then the
 # numbers are pulled out with one small pattern: the layout is already known to be valid at that point.
 _MINUTE = r"[0-5][0-9]"
@@ -144,41 +150,64 @@ def suggest(value: str, choices: Iterable[str]) -> str | None:
     return by_key[best[0]] if best else None
 
 
+class DateColumn(NamedTuple):
+    """What :func:`read_dates` returns, Series on the input's index: the dates (NaT when blank or rejected),
+    the cells that are not a date, and the real dates outside ``FIRST_DATE .. LAST_DATE``."""
+
+    dates: pd.Series
+    unreadable: pd.Series
+    out_of_range: pd.Series
+
+
 def parse_dates(values: Cells, dayfirst: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Parse date strings to datetime64[ns] at midnight; return ``(dates, invalid_mask)``.
+    """Parse date strings to datetime64[ns] at midnight; return ``(dates, invalid_mask)``, where invalid
+    means not a date or out of range (:func:`read_dates` tells the two apart)."""
+    dates, unreadable, out_of_range = read_dates(values, dayfirst)
+    return dates, unreadable | out_of_range
+
+
+def read_dates(values: Cells, dayfirst: bool = False) -> DateColumn:
+    """Parse date strings to datetime64[ns] at midnight, telling unreadable cells from dates out of range.
 
     Accepts ``2026-03-05``, ``2026/3/5``, ``2026.03.05``, ``3/5/2026`` (month first unless ``dayfirst``),
     ``20260305`` and ``2026年3月5日``, each optionally followed by a time (checked, then dropped; a time zone
-    suffix is ignored, so the date is the one written). Blank cells are NaT and not invalid; anything else
-    unreadable, a two-digit year or an impossible date (2026-02-30) is NaT and invalid.
+    suffix is ignored, so the date is the one written). Blank cells are NaT and neither; anything else
+    unreadable, a two-digit year or an impossible date (2026-02-30) is NaT and unreadable; a real date
+    before ``FIRST_DATE`` or after ``LAST_DATE`` (1926 is in, 2300-01-01 out) is NaT and out of range,
+    so no date the metrics see can overflow their arithmetic.
     """
     if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values.dtype):
         dates = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
-        return dates.dt.normalize().astype("datetime64[ns]"), pd.Series(False, index=values.index, name=values.name)
+        dates = dates.dt.normalize().astype("datetime64[ns]")
+        ns = dates.to_numpy().view(np.int64)
+        outside = (ns != _NAT) & ((ns < _FIRST_NS) | (ns >= _END_NS))
+        return DateColumn(dates.mask(outside), pd.Series(False, index=values.index, name=values.name),
+                          pd.Series(outside, index=values.index, name=values.name))
     cells = _text_array(values)
     index, name = _index_and_name(values)
     nanoseconds = np.full(len(cells), _NAT, dtype=np.int64)
-    ok = np.zeros(len(cells), dtype=bool)
+    ok, outside = np.zeros(len(cells), dtype=bool), np.zeros(len(cells), dtype=bool)
     present, parts = _plain_iso_dates(cells)  # written exactly as YYYY-MM-DD: nothing to trim
     if parts is not None:
-        nanoseconds[present], ok[present] = _assemble_dates(*parts)
+        nanoseconds[present], ok[present], outside[present] = _assemble_dates(*parts)
     others = ~present
     if others.any():
         text = _clean_text(cells.filter(pa.array(others)))
         present[others] = _non_empty(text)
-        nanoseconds[others], ok[others] = _written_dates(text, dayfirst)
-    return (pd.Series(nanoseconds.view("datetime64[ns]"), index=index, name=name, copy=False),
-            pd.Series(present & ~ok, index=index, name=name, copy=False))
+        nanoseconds[others], ok[others], outside[others] = _written_dates(text, dayfirst)
+    return DateColumn(pd.Series(nanoseconds.view("datetime64[ns]"), index=index, name=name, copy=False),
+                      pd.Series(present & ~ok & ~outside, index=index, name=name, copy=False),
+                      pd.Series(outside, index=index, name=name, copy=False))
 
 
-def _written_dates(text: pa.Array, dayfirst: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Cleaned date strings in any accepted layout as int64 nanoseconds (NaT when blank or unreadable),
-    and which of them were read."""
+def _written_dates(text: pa.Array, dayfirst: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cleaned date strings in any accepted layout as int64 nanoseconds (NaT when blank, unreadable or out of
+    range), which of them were read, and which are real dates out of range."""
     nanoseconds = np.full(len(text), _NAT, dtype=np.int64)
-    ok = np.zeros(len(text), dtype=bool)
+    ok, outside = np.zeros(len(text), dtype=bool), np.zeros(len(text), dtype=bool)
     plain, parts = _plain_iso_dates(text)
     if parts is not None:
-        nanoseconds[plain], ok[plain] = _assemble_dates(*parts)
+        nanoseconds[plain], ok[plain], outside[plain] = _assemble_dates(*parts)
     rest = _non_empty(text) & ~plain
     if rest.any():  # ISO with a time, then every other layout
         rest_text = text.filter(pa.array(rest))
@@ -192,8 +221,8 @@ def _written_dates(text: pa.Array, dayfirst: bool) -> tuple[np.ndarray, np.ndarr
             ]
         if not iso.all():
             parts[:, ~iso] = _date_parts(rest_text.filter(pa.array(~iso)), dayfirst)
-        nanoseconds[rest], ok[rest] = _assemble_dates(*parts)
-    return nanoseconds, ok
+        nanoseconds[rest], ok[rest], outside[rest] = _assemble_dates(*parts)
+    return nanoseconds, ok, outside
 
 
 def _plain_iso_dates(text: pa.Array) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
@@ -241,19 +270,23 @@ def _date_parts(text: pa.Array, dayfirst: bool) -> tuple[np.ndarray, np.ndarray,
     return parts[0], parts[1], parts[2]
 
 
-def _assemble_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _assemble_dates(year: np.ndarray, month: np.ndarray,
+                    day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Dates from parts (int32 or int64) as int64 nanoseconds since 1970 (the datetime64[ns] values), by
-    integer calendar arithmetic (proleptic Gregorian, as numpy); NaT and ok=False for impossible or
-    out-of-range dates (and for the -1 that marks an unparsed row)."""
-    ok = (year >= _FIRST_YEAR) & (year <= _LAST_YEAR) & (month >= 1) & (month <= 12) & (day >= 1)
+    integer calendar arithmetic (proleptic Gregorian, as numpy); NaT and ok=False for impossible dates (and
+    for the -1 that marks an unparsed row) and for real dates out of range, which ``outside`` marks."""
+    real = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok &= day <= _DAYS_IN_MONTH[np.clip(month, 1, 12)] + ((month == 2) & leap)
+    real &= day <= _DAYS_IN_MONTH[np.clip(month, 1, 12)] + ((month == 2) & leap)
+    inside = (year >= _FIRST_YEAR) & (year <= _LAST_YEAR)
+    ok, outside = real & inside, real & ~inside
     # Days since 1970-01-01 (H. Hinnant's days_from_civil; every year here is positive).
     y = year - (month <= 2)
     era, year_of_era = y // 400, y % 400
     day_of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
     days = era * 146_097 + year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year - 719_468
-    return np.where(ok, days.astype(np.int64, copy=False) * 86_400_000_000_000, _NAT), ok
+    days = np.where(ok, days, 0).astype(np.int64, copy=False)  # 0 elsewhere: the product cannot overflow
+    return np.where(ok, days * 86_400_000_000_000, _NAT), ok, outside
 
 
 def parse_amounts(values: Cells) -> tuple[pd.Series, pd.Series]:

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from sitegen.dataset.parse import _BLANKS
 from sitegen.dataset.parse import (
-    DecodeFailure, decode_csv_bytes, normalize_header, parse_amounts, parse_dates, parse_probabilities, suggest,
+    DecodeFailure, decode_csv_bytes, normalize_header, parse_amounts, parse_dates, parse_probabilities, read_dates,
+    suggest,
 )
 
 # Columns arrive as pandas' own string dtype (pandas 3 reads CSV text as `str`) or as plain object arrays,
@@ -118,6 +119,43 @@ def test_dates_edge_inputs():
     already = pd.Series(pd.to_datetime(["2026-03-05 14:30", None]))
     parsed, invalid = parse_dates(already)
     assert parsed[0] == pd.Timestamp("2026-03-05") and pd.isna(parsed[1]) and not invalid.any()
+
+
+
+@pytest.mark.parametrize("cell", [
+    "2300-01-01", "1899-12-31", "2101-01-01", "1677-09-22", "2261-12-31", "0001-01-01", "9999-12-31",
+    "1/1/1850", "18991231", "2300年1月1日", "2300-01-01 10:00", "1066-10-14",
+])
+def test_real_dates_outside_the_range_are_out_of_range_not_unreadable(column, cell):
+    """A close date of 2300-01-01 was reported as "not a date" though it is one: the loader can now say
+    which it is (``parse_dates`` still calls both invalid)."""
+    read = read_dates(column([cell, "2026-03-05"]))
+    assert read.out_of_range.tolist() == [True, False] and not read.unreadable.any()
+    assert pd.isna(read.dates[0]) and read.dates[1] == pd.Timestamp("2026-03-05")
+    assert parse_dates(column([cell]))[1].tolist() == [True]
+
+
+@pytest.mark.parametrize("cell", ["1900-02-29", "2300-02-30", "0000-01-01", "2300-13-01", "junk"])
+def test_impossible_dates_are_unreadable_whatever_the_year(cell):
+    read = read_dates(pd.Series([cell]))
+    assert read.unreadable.tolist() == [True] and read.out_of_range.tolist() == [False]
+
+
+def test_the_range_limits_and_the_years_around_1970_are_dates():
+    cells = ["1900-01-01", "1926-06-01", "1969-12-15", "1969-12-31", "1970-01-01", "2100-12-31", "12/31/1969"]
+    read = read_dates(pd.Series(cells))
+    assert [d.date() for d in read.dates] == [dt.date(1900, 1, 1), dt.date(1926, 6, 1), dt.date(1969, 12, 15),
+                                             dt.date(1969, 12, 31), dt.date(1970, 1, 1), dt.date(2100, 12, 31),
+                                             dt.date(1969, 12, 31)]
+    assert not read.unreadable.any() and not read.out_of_range.any()
+
+
+def test_datetime_columns_outside_the_range_are_out_of_range():
+    already = pd.Series(pd.to_datetime(["1800-01-01 00:00", "2026-03-05 14:30", None, "2200-01-01 00:00"]),
+                        index=[4, 5, 6, 7])
+    read = read_dates(already)
+    assert read.out_of_range.tolist() == [True, False, False, True] and not read.unreadable.any()
+    assert read.dates.isna().tolist() == [True, False, True, True] and read.dates.index.tolist() == [4, 5, 6, 7]
 
 
 DATE_FORMATTERS = [
