@@ -134,10 +134,12 @@ PLAYBOOK_KINDS = ("stages", "scripts", "templates", "checklists", "policies", "r
 def page_types(out: Path) -> dict[str, tuple[str, str]]:
     """One page of every page type of a demo build: name -> (path under ``out``, template).
 
-    The customer is one with open deals (so it has a visit sheet), the owner the first team
-    member, and the playbook gets one page of each kind of document.
+    The customer is one with open deals (so it has a visit sheet), with an open complaint ticket when
+    one has (so the gates see the ticket table), the owner the first team member, and the playbook gets
+    one page of each kind of document.
     """
-    customer = sorted((out / "customers").glob("*/visit.html"))[0].parent.name
+    sheets = sorted((out / "customers").glob("*/visit.html"))
+    customer = next((s for s in sheets if "data-sla=" in s.read_text(encoding="utf-8")), sheets[0]).parent.name
     owner = sorted((out / "team").glob("*/index.html"))[0].parent.name
     deal = sorted((out / "pipeline" / "deals").glob("*/index.html"))[-1].parent.name  # the newest: an open one
     types = {
@@ -148,6 +150,8 @@ def page_types(out: Path) -> dict[str, tuple[str, str]]:
         "deal": (f"pipeline/deals/{deal}/index.html", "deal.html"),
         "customers": ("customers/index.html", "customers.html"),
         "customer": (f"customers/{customer}/index.html", "customer.html"),
+        "receivables": ("receivables/index.html", "receivables.html"),
+        "service": ("service/index.html", "service.html"),
         "visit-sheet": (f"customers/{customer}/visit.html", "visit.html"),
         "team": ("team/index.html", "team.html"),
         "owner": (f"team/{owner}/index.html", "owner.html"),
@@ -165,6 +169,7 @@ def page_types(out: Path) -> dict[str, tuple[str, str]]:
 
 
 PAGE_TYPE_NAMES = ("dashboard", "funnel", "pipeline", "changes", "deal", "customers", "customer", "visit-sheet", "team", "owner",
+                   "receivables", "service",
                    "reports", "report-month", "report-quarter", "report-year", "data-quality", "playbook",
                    *(f"playbook-{kind}" for kind in PLAYBOOK_KINDS))
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 PAGE_TYPES = ("index.html", "funnel/index.html", "pipeline/index.html", "customers/index.html", "team/index.html",
               "reports/index.html", "reports/2026-05/index.html", "reports/2026-Q2/index.html",
-              "reports/2025/index.html", "data-quality/index.html")
+              "reports/2025/index.html", "data-quality/index.html", "receivables/index.html", "service/index.html")
 # words allowed in a Chinese UI: abbreviations and file names the catalog keeps as they are
 ALLOWED_LATIN = {"CSV", "RFM", "NPS", "CSAT", "ROI", "sitegen"}
 FILE_NAME = re.compile(r"[\w./-]+\.(csv|json)\b")  # file names (data/orders.csv, report.json) are not labels

@@ -13,7 +13,7 @@ import pytest
 from sitegen.config import load_config
 from sitegen.dataset import load_dataset
 from sitegen.metrics import compute_metrics
-from sitegen.pages import Site, customer_pages, reports, visit
+from sitegen.pages import Site, customer_pages, receivables, reports, service, visit
 from sitegen.pages.tickets import low_score
 from sitegen.render import Renderer
 
@@ -147,6 +147,18 @@ def test_without_complaints_there_is_no_tickets_block(make_site) -> None:
         assert 'id="tickets' not in html[path] and "Open tickets" not in html[path], path
     assert 'id="service"' not in html["reports/2026-06/index.html"]
     assert 'id="comments"' in html["reports/2026-06/index.html"]            # feedback does not need complaints
+
+
+def test_chinese_notes_of_the_receivables_and_service_pages_name_no_column(make_site) -> None:
+    """The browser gate reads every .note of a Chinese page for English words: column names included."""
+    orders = "customer_id,order_date,amount,paid_amount\nC1,2026-05-01,100,40\nC2,2026-06-01,200,\n"
+    site = make(make_site, {**FILES, "orders.csv": orders, "complaints.csv": COMPLAINTS}, "notes")
+    pages = rendered([*receivables.pages(site), *service.pages(site)], "zh-CN")
+    notes = [n for path in ("receivables/index.html", "service/index.html")
+             for n in re.findall(r'<p class="note">(.*?)</p>', pages[path], re.S)]
+    assert len(notes) >= 3
+    words = {w for n in notes for w in re.findall(r"[A-Za-z]{3,}", re.sub(r"<[^>]+>|[\w./-]+\.csv", "", n))}
+    assert not words, notes
 
 
 @pytest.mark.parametrize(("kind", "score", "low"), [("nps", 6, True), ("nps", 7, False), ("csat", 2, True),
