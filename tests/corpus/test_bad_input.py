@@ -126,6 +126,12 @@ CASES = [
          ["data/pipeline.csv:2: column grade: unknown grade; ignored: 'hot'"]),
     Case("unknown lost_at_stage", {"pipeline.csv": P.strip() + ",lost_at_stage\nO1,Lost,2026-01-05,C1,100,2026-02-01,Pricing\n"},
          0, ["data/pipeline.csv:2: column lost_at_stage: unknown stage: 'Pricing'"]),
+    Case("invisible characters in id", {"orders.csv": O + "C\u200b1,2026-01-01,5\n"}, 0,
+         ["data/orders.csv:2: column customer_id: id contains invisible characters (U+200B ZERO WIDTH SPACE)"]),
+    Case("factor not understood", {"pipeline.csv": P.strip() + ",need_fit\nO1,Lead,2026-01-05,C1,100,,maybe\n"}, 0,
+         ["data/pipeline.csv:2: column need_fit: not understood; ignored: 'maybe'"]),
+    Case("snapshot folder name is not a date", {"pipeline.csv": GOOD_P, "snapshots/last-week/pipeline.csv": GOOD_P},
+         0, ["data/snapshots/last-week: snapshot folder name is not a date; skipped"]),
     Case("config wrong type", {"orders.csv": GOOD_O}, 2,
          ["sitegen.toml: rules.window_days: must be a whole number above 0, got 'year'"], config='[rules]\nwindow_days = "year"\n'),
     Case("config unknown key", {"orders.csv": GOOD_O}, 2,
@@ -140,6 +146,7 @@ CASES = [
 def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "data").mkdir()
     for name, content in case.files.items():
+        (tmp_path / "data" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "data" / name).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     if case.config:
         (tmp_path / "sitegen.toml").write_text(case.config, encoding="utf-8")
