@@ -161,6 +161,17 @@ def test_chinese_notes_of_the_receivables_and_service_pages_name_no_column(make_
     assert not words, notes
 
 
+def test_customer_page_stays_lean(make_site) -> None:
+    """The timeline names an activity's owner only when it is not the account owner; whole chart amounts have
+    no ".0" (every customer page carries its chart; the median page must stay under 10 kB)."""
+    activities = "date,customer_id,owner,type,summary\n2026-06-01,C1,Wang,call,first\n2026-06-02,C1,Li,visit,second\n"
+    site = make(make_site, {**FILES, "activities.csv": activities}, "lean")
+    page = rendered(customer_pages.pages(site))["customers/c1/index.html"]
+    timeline = page.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "· Li</span>" in timeline and "· Wang" not in timeline
+    assert '"y":[0,0,' in page and ",100," in page and "100.0" not in page
+
+
 @pytest.mark.parametrize(("kind", "score", "low"), [("nps", 6, True), ("nps", 7, False), ("csat", 2, True),
                                                     ("csat", 3, False), ("nps", None, False)])
 def test_low_scores(kind: str, score: Any, low: bool) -> None:
