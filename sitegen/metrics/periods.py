@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sitegen.config import FIRST_DATE, LAST_DATE
+
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|\d{2}))?$")
 
 
@@ -74,11 +76,14 @@ def year_ago(p: Period, fy_start: int = 1) -> Period:
 
 
 def parse_period(label: str, fy_start: int = 1) -> Period | None:
-    """``2026``, ``2026-Q3`` or ``2026-07`` -> Period; None when not a period label."""
+    """``2026``, ``2026-Q3`` or ``2026-07`` -> Period; None when not a period label or its year is outside
+    the years of ``FIRST_DATE .. LAST_DATE`` (``9999`` would overflow pandas' dates)."""
     m = PERIOD_RE.match(label.strip().upper())
     if not m:
         return None
     y, part = int(m.group(1)), m.group(2)
+    if not FIRST_DATE.year <= y <= LAST_DATE.year:
+        return None
     if part is None:
         return year(pd.Timestamp(y if fy_start == 1 else y - 1, fy_start, 1), fy_start)
     if part.startswith("Q"):

@@ -139,3 +139,16 @@ def test_groups_take_negative_keys() -> None:
     g = Groups({"pid": np.array([-840, -1, -1, 0, 5]), "key": np.array([2, -1, -1, 0, 2])})
     assert g.keys.to_dict("list") == {"pid": [-840, -1, 0, 5], "key": [2, -1, 0, 2]}
     assert g.sum(np.array([1.0, 2.0, 3.0, 4.0, 5.0])).tolist() == [1, 5, 4, 5]
+
+
+def test_periods_outside_the_date_range_are_not_periods(tmp_path, monkeypatch) -> None:
+    """A target for 9999 crashed ``check`` (year 10000 is out of range) when its year-end was computed."""
+    assert cal.parse_period("9999") is None and cal.parse_period("1066-Q1", 4) is None
+    assert cal.parse_period("2100-12").label == "2100-12" and cal.parse_period("1900", 4).label == "1900"
+    site = write_site(tmp_path / "site", {
+        "orders.csv": csv("customer_id,order_date,amount", "C1,2026-06-01,50"),
+        "targets.csv": csv("period,owner,revenue_target", "9999,,100", "1066-Q1,,5", "2026-06,,10"),
+        "channel_costs.csv": csv("channel,period,cost", "web,9999-12,10")})
+    monkeypatch.chdir(site)
+    result = CliRunner().invoke(main, ["check", "--as-of", "2026-06-30"])
+    assert result.exit_code in (0, 1) and "internal error" not in result.output, result.output
