@@ -6,6 +6,8 @@ config -> dataset -> metrics -> pages -> render -> write.
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +19,7 @@ from sitegen import pages as site_pages
 from sitegen.config import Config
 from sitegen.dataset import Dataset, load_dataset
 from sitegen.dataset.problems import Problem
-from sitegen.errors import DataError
+from sitegen.errors import ConfigError, ConfigProblem, DataError
 from sitegen.fingerprint import fingerprint
 from sitegen.metrics import Metrics, as_of_date, compute_metrics
 from sitegen.parallel import default_jobs, render_pages
@@ -26,7 +28,7 @@ from sitegen.render import Renderer
 from sitegen.reporter import Reporter
 from sitegen.resources import default_templates
 from sitegen.reviews import load_reviews
-from sitegen.write import SiteWriter, WriteStats, read_manifest, reusable_output, safe_relpath
+from sitegen.write import SiteWriter, WriteStats, read_manifest, refuse_clashes, reusable_output, safe_relpath
 
 STATIC = "static"  # folder of CSS/JS inside a templates folder, copied to assets/
 
@@ -68,18 +70,21 @@ def check_site(config: Config, as_of: str | None = None) -> CheckResult:
     problems = (*dataset.problems, *content_problems)
     errors = dataset.error_count + sum(1 for p in content_problems if p.severity == "error")
     warnings = dataset.warning_count + sum(1 for p in content_problems if p.severity != "error")
-    planned = 0
+    planned: set[str] = set()
     if not errors:
         metrics = compute_metrics(dataset, config, as_of_date(config, as_of))
         planned = plan_pages(site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook,
                                              playbook_problems=tuple(playbook_problems), reviews=reviews,
                                              review_problems=tuple(review_problems)))
-    return CheckResult(dataset, problems, errors, warnings, planned)
+        planned.update(asset_files(config))
+        refuse_clashes({rel: f"{ROOT_FILES}/{rel}" for rel in root_files(config, config.output_dir.resolve())},
+                       planned)
+    return CheckResult(dataset, problems, errors, warnings, len(planned))
 
 
-def plan_pages(site: site_pages.Site) -> int:
+def plan_pages(site: site_pages.Site) -> set[str]:
     """Every page's context and every file's bytes, made and dropped, their paths checked to be safe and
-    distinct: the build's work up to rendering. Returns the number of pages and files."""
+    distinct: the build's work up to rendering. Returns the paths."""
     seen: set[str] = set()
     for section in site_pages.sections(site):
         for item in section.items():
@@ -91,7 +96,7 @@ def plan_pages(site: site_pages.Site) -> int:
                 item.context
             else:
                 item.data
-    return len(seen)
+    return seen
 
 
 def _load(config: Config) -> tuple[Dataset, Any, list[Problem]]:
@@ -174,20 +179,26 @@ def _reused(out: Path, record: dict, reporter: Reporter) -> BuildResult:
 
 
 def copy_assets(writer: SiteWriter, config: Config) -> None:
-    """CSS, JS and plotly.js into ``assets/``; a site's own ``templates/static`` files win. The files of
-    the site's ``static/`` folder (``CNAME``, ``.nojekyll``, ``robots.txt``...) go to the output root as
-    they are; one that would replace a page is an error (see :meth:`SiteWriter.add_root_file`)."""
+    """The assets (:func:`asset_files`) into ``assets/``. The files of the site's ``static/`` folder
+    (``CNAME``, ``.nojekyll``, ``robots.txt``...) go to the output root as they are; one that would
+    replace a page is an error (see :meth:`SiteWriter.add_root_file`)."""
+    for rel, path in asset_files(config).items():
+        writer.copy(rel, path)
+    for rel, path in root_files(config, writer.out).items():
+        writer.add_root_file(rel, path, f"{ROOT_FILES}/{rel}")
+
+
+def asset_files(config: Config) -> dict[str, Path]:
+    """Output path -> source of the CSS, JS and plotly.js under ``assets/``; a site's own
+    ``templates/static`` files win over the defaults."""
     files: dict[str, Path] = {}
     for folder in (default_templates() / STATIC, config.templates_dir / STATIC):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
-                    files[path.relative_to(folder).as_posix()] = path
-    for rel, path in sorted(files.items()):
-        writer.copy(f"assets/{rel}", path)
-    writer.copy("assets/plotly.min.js", plotly_js())
-    for rel, path in root_files(config, writer.out).items():
-        writer.add_root_file(rel, path, f"{ROOT_FILES}/{rel}")
+                    files[f"assets/{path.relative_to(folder).as_posix()}"] = path
+    files["assets/plotly.min.js"] = plotly_js()
+    return dict(sorted(files.items()))
 
 
 ROOT_FILES = "static"  # folder beside sitegen.toml whose files are copied to the output root
@@ -197,12 +208,6 @@ def root_files(config: Config, out: Path) -> dict[str, Path]:
     """The site's ``static/`` files by their path in an output written to ``out``. Anything there that is
     not a regular file (a pipe, a link to a folder), a name that is no web path, or a folder that
     overlaps the output is a :class:`ConfigError`."""
-    import os
-    import stat
-
-    from sitegen.errors import ConfigError, ConfigProblem
-    from sitegen.write import safe_relpath
-
     folder = config.root / ROOT_FILES
 
     def refuse(rel: str, message: str, hint: str) -> ConfigError:

@@ -252,8 +252,6 @@ def digest(period, out, to_eml, sender, recipients, config_path, data, as_of, ba
     _run(action)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
 @main.command()
 @click.argument("period")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: ./sitegen.toml).")
@@ -272,3 +270,5 @@ def review(period, config_path, data, as_of) -> None:
     _run(action)
 
 
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -195,6 +195,20 @@ def test_a_static_file_never_replaces_what_sitegen_writes(site: Path, name: str,
     assert snapshot(site / "output") == before
 
 
+@pytest.mark.parametrize("name", ["index.html", "customers", "assets/site.css", "assets/plotly.min.js"])
+def test_check_finds_a_static_file_that_would_replace_what_sitegen_writes(site: Path, name: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """check plans the pages and assets, so it refuses the same clash as the build (exit 2)."""
+    path = site / "static" / name
+    path.parent.mkdir(parents=True)
+    path.write_text("mine")
+    monkeypatch.chdir(site)
+    result = CliRunner().invoke(main, ["check", "--as-of", AS_OF])
+    assert result.exit_code == 2, result.output
+    assert f"static/{name}" in result.output and "which sitegen writes" in result.output
+    assert not (site / "output").exists()
+
+
 def test_a_named_pipe_in_static_is_an_error(site: Path) -> None:
     (site / "static").mkdir()
     os.mkfifo(site / "static" / "CNAME")
