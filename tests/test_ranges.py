@@ -76,8 +76,6 @@ def test_close_date_out_of_range_is_the_same_data_error_in_check_and_build(tmp_p
         assert "data/pipeline.csv:3" not in output
 
 
-@pytest.mark.xfail(strict=True, reason="needs sitegen/dataset/load.py to report parse.read_dates' out_of_range "
-                                       "(issue 14 report); remove this mark with that change")
 def test_close_date_out_of_range_says_so_with_the_range(tmp_path: Path) -> None:
     site = write_site(tmp_path, DEAL_2300)
     result = run(site, "check", "--as-of", "2026-06-30")

@@ -24,8 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sitegen.config import Config
-from sitegen.dataset.parse import normalize_header, parse_amounts, parse_dates, parse_probabilities, true_mask
+from sitegen.config import DATE_RANGE_HINT, Config
+from sitegen.dataset.parse import normalize_header, parse_amounts, parse_probabilities, read_dates, true_mask
 from sitegen.dataset.problems import ProblemLog
 from sitegen.dataset.read import RawTable, read_csv_columns
 from sitegen.dataset.schema import Column, TableSpec
@@ -188,11 +188,13 @@ def _parse_column(cells: pa.ChunkedArray, col: Column, display: str, lines: np.n
                   log: ProblemLog) -> pd.Series:
     """Dates, amounts, numbers and probabilities, with unreadable (and forbidden negative) values reported."""
     if col.kind == "date":
-        parsed, bad = parse_dates(cells, dayfirst=config.rules.dayfirst)
+        parsed, bad, outside = read_dates(cells, dayfirst=config.rules.dayfirst)
         hint = "use 2026-03-05, 2026/3/5, 20260305 or 2026年3月5日"
         if not config.rules.dayfirst:
             hint += "; for day-first dates like 13/5/2026 set [rules] dayfirst = true"
         _report_rows(bad.to_numpy(dtype=bool), cells, lines, display, col.name, "not a date", hint, log)
+        _report_rows(outside.to_numpy(dtype=bool), cells, lines, display, col.name, "date out of range",
+                     DATE_RANGE_HINT, log)
         return parsed
     if col.kind in ("amount", "number"):
         parsed, bad = parse_amounts(cells)
