@@ -22,7 +22,8 @@ VALIDATORS = {
     "stage_history": validate.validate_stage_history,
     "orders": validate.validate_orders,
     "customers": validate.validate_customers,
-    "targets": validate.validate_targets,
+    "targets": validate.validate_periods,
+    "channel_costs": validate.validate_periods,
     "feedback": validate.validate_feedback,
     "complaints": validate.validate_complaints,
 }

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sitegen.config import Config
+from sitegen.config import DATE_RANGE_HINT, FIRST_DATE, LAST_DATE, Config
 from sitegen.dataset.load import LINE, Labels
 from sitegen.dataset.parse import suggest, true_mask
 from sitegen.dataset.problems import ProblemLog
@@ -161,14 +161,22 @@ def validate_customers(frame: pd.DataFrame, display: str, config: Config, log: P
     return frame
 
 
-def validate_targets(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:
+def validate_periods(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:
+    """The ``period`` of targets and channel costs: a year, quarter or month (``2026-7`` is read as
+    ``2026-07``) of a year from 1900 to 2100; anything else is an error and the row's period missing."""
     period = frame["period"].astype(str).str.strip().str.upper().str.replace(r"^(\d{4})[-/.]?(\d{1,2})$",
                                                                              _pad_month, regex=True)
-    bad = (~period.str.match(PERIOD_RE) & frame["period"].notna()).to_numpy()
+    present = frame["period"].notna()
+    bad = (~period.str.match(PERIOD_RE) & present).to_numpy()
     if bad.any():
         log.add_rows(display, frame[LINE].to_numpy()[bad], "period", "not a period",
                      "use 2026, 2026-Q3 or 2026-07", values=frame["period"].to_numpy()[bad])
-    frame["period"] = period.where(~bad, None)
+    year = pd.to_numeric(period.str.slice(0, 4), errors="coerce")
+    outside = (~bad & present.to_numpy() & ~year.between(FIRST_DATE.year, LAST_DATE.year).to_numpy())
+    if outside.any():
+        log.add_rows(display, frame[LINE].to_numpy()[outside], "period", "period out of range", DATE_RANGE_HINT,
+                     values=frame["period"].to_numpy()[outside])
+    frame["period"] = period.where(~(bad | outside), None)
     return frame
 
 

@@ -112,6 +112,10 @@ CASES = [
     Case("no data files", {}, 1, ["neither pipeline nor orders data found"]),
     Case("bad target period", {"orders.csv": GOOD_O, "targets.csv": "period,owner,revenue_target\n2026-13,,100\n"}, 1,
          ["data/targets.csv:2: column period: not a period: '2026-13'"]),
+    Case("target period out of range", {"orders.csv": GOOD_O, "targets.csv": "period,owner,revenue_target\n9999,,100\n"},
+         1, ["data/targets.csv:2: column period: period out of range: '9999' (dates must be between 1900-01-01"]),
+    Case("bad channel cost period", {"orders.csv": GOOD_O, "channel_costs.csv": "channel,period,cost\nWeb,2026-13,5\n"},
+         1, ["data/channel_costs.csv:2: column period: not a period: '2026-13'"]),
     Case("negative channel cost", {"orders.csv": GOOD_O, "channel_costs.csv": "channel,period,cost\nWeb,2026-01,-5\n"},
          1, ["data/channel_costs.csv:2: column cost: must not be negative"]),
     Case("feedback score out of range", {"orders.csv": GOOD_O, "feedback.csv":
