@@ -105,7 +105,8 @@ def pages(site: Site) -> Iterator[File]:
 
     def opportunities_csv() -> bytes:  # url: the deal's own page (open deals and deals closed in the window)
         hrefs = {oid: href.removesuffix("index.html") for oid, href in site.deal_hrefs.items()}
-        deals = m.opportunities.assign(url=m.opportunities["opportunity_id"].astype(str).map(hrefs).fillna(""))
+        ids = m.opportunities["opportunity_id"].astype(str)
+        deals = m.opportunities.assign(url=[hrefs.get(oid, "") for oid in ids])
         return csv_bytes(opportunity_rows(deals.reindex(columns=list(OPPORTUNITY_COLUMNS))))
 
     yield File("data/customers.csv", customers_csv)
