@@ -14,6 +14,8 @@ from typing import Any, Mapping
 import pandas as pd
 
 from sitegen.config import Config
+from sitegen.metrics import periods, targets
+from sitegen.metrics.funnel import reached_counts
 
 AT_LEAST, AT_MOST = "at_least", "at_most"
 TOLERANCE = 1e-9  # relative: a computed 0.8999999999 meets a goal of 0.9
@@ -193,4 +195,107 @@ def period_goals(figures: Mapping[str, Any], year_ago: Mapping[str, Any] | None,
     before = number((year_ago or {}).get("aov"))
     if before:
         add("aov", before * (1 + rules.aov_growth_goal), basis=AOV_BASIS)
+    return out
+
+
+# Rep goals (team pages, data/team.csv): the goals of the plan that apply to one rep, judged like the company's.
+REP_MIN_RESPONSES = 5  # survey answers below which a rep's CSAT / NPS is shown but not judged
+REP_MIN_DEALS = 5      # deals reaching a stage below which a rep's conversion from it is shown but not judged
+NO_OWN_TARGET = "No revenue target of their own (targets.csv): cannot be judged."
+NO_OWN_NEW_TARGET = "No new-customer target of their own for the month (targets.csv): cannot be judged."
+FEW_RESPONSES = f"Too few responses to judge (fewer than {REP_MIN_RESPONSES})."
+FEW_DEALS = f"Too few deals reached this stage to judge (fewer than {REP_MIN_DEALS})."
+
+
+def rep_goals(metrics: Any, targets_frame: pd.DataFrame | None, config: Config) -> dict[str, list[dict[str, Any]]]:
+    """Owner -> their goals (the objects of ``goal_list``; stage goals add ``deals``), for every scorecard owner
+    but "unassigned": revenue attainment year to date against their own target, new customers of the last
+    closed month against their own target (the company goal's month), sales cycle, CSAT and NPS of their
+    accounts (judged from REP_MIN_RESPONSES answers), conversion per stage goal (judged from REP_MIN_DEALS
+    deals reaching the stage). Retention, repeat purchase, AOV growth and channel ROI are team goals only."""
+    card = metrics.scorecard
+    if card.empty:
+        return {}
+    rules, inputs = config.rules, metrics.inputs
+    orders, pipeline, feedback = (inputs.get(k, False) for k in ("orders", "pipeline", "feedback"))
+    last = _last_closed_month(metrics.periods)
+    month = None if last is None else str(last["period"])
+    done = _owner_month(metrics.owner_months, month)
+    own = owner_month_targets(targets_frame, month, config) if month else {}
+    stages = [s for s in config.stages if s.conversion_goal is not None]
+    funnels = stage_conversion_by_owner(metrics.opportunities, metrics.window_start, metrics.as_of, config) \
+        if stages and pipeline else {}
+    with_new = any(g["key"] == "new_customers" for g in metrics.goals) or bool(own)
+    out = {}
+    for row in card.to_dict("records"):
+        owner = str(row["owner"])
+        if owner == "unassigned":
+            continue
+        kpis = {**row, "new_customers_last_month": done.get(owner, 0) if orders and month else None}
+        goals = [_goal("revenue_attainment", "attainment_ytd", "Target attainment (year to date)", "pct", kpis,
+                       rules.attainment_warning, why=NO_TARGETS if not inputs.get("targets") else
+                       NO_ORDERS if not orders else NO_OWN_TARGET)]
+        if with_new:
+            why = NO_ORDERS if not orders else "No closed month yet." if month is None else NO_OWN_NEW_TARGET
+            goals.append(_goal("new_customers", "new_customers_last_month", "New customers (last closed month)",
+                               "number", kpis, own.get(owner), why=why, period=month))
+        goals.append(_goal("sales_cycle_days", "sales_cycle_days_median", "Sales cycle (median days)", "days", kpis,
+                           rules.sales_cycle_goal_days, AT_MOST,
+                           why=NO_PIPELINE if not pipeline else "No deals won in the window."))
+        surveys = [("csat", "CSAT", "pct", rules.satisfaction_goal)]
+        if rules.nps_goal is not None:
+            surveys.append(("nps", "NPS", "score", rules.nps_goal))
+        for key, label, fmt, target in surveys:
+            goal = _goal(key, key, label, fmt, kpis, target, why=NO_FEEDBACK if not feedback else
+                         f"No {label} responses from their customers in the window.")
+            goals.append(_too_few(goal, int(number(goal["responses"]) or 0), REP_MIN_RESPONSES, FEW_RESPONSES))
+        for stage in stages:
+            deals, rate = funnels.get(owner, {}).get(stage.key, (0, None))
+            kpi = f"stage_conversion_{stage.key}"
+            goal = _goal(f"stage_conversion:{stage.key}", kpi, "Conversion to the next stage", "pct", {kpi: rate},
+                         stage.conversion_goal, stage=stage.key,
+                         why=NO_PIPELINE if not pipeline else "No deals created in the window reached it.")
+            goals.append({**_too_few(goal, deals, REP_MIN_DEALS, FEW_DEALS), "deals": deals})
+        out[owner] = goals
+    return out
+
+
+def _too_few(goal: dict[str, Any], sample: int, minimum: int, note: str) -> dict[str, Any]:
+    """``goal`` not judged (figure kept) when its sample is above 0 but under ``minimum``: no false colours."""
+    if 0 < sample < minimum and goal["actual"] is not None:
+        return {**goal, "met": None, "note": note}
+    return goal
+
+
+def _owner_month(owner_months: pd.DataFrame, month: str | None) -> dict[str, int]:
+    """Owner -> new customers of their orders in ``month`` (owners without a row there had none)."""
+    if month is None or owner_months.empty:
+        return {}
+    rows = owner_months[owner_months["period"] == month]
+    return {str(k): int(v) for k, v in zip(rows["key"], rows["new_customers"].fillna(0))}
+
+
+def owner_month_targets(targets_frame: pd.DataFrame | None, month: str, config: Config) -> dict[str, float]:
+    """Owner -> their ``new_customers_target`` for ``month``, resolved like every target (targets.py)."""
+    fy = config.site.fiscal_year_start
+    rows = targets.period_rows(targets_frame, "owner", "new_customers_target", fy)
+    period = periods.parse_period(month, fy)
+    if rows.empty or period is None:
+        return {}
+    owners = targets.period_targets(rows, [period], fy)[1].dropna(subset=["target"])
+    return {str(o): float(t) for o, t in zip(owners["owner"], owners["target"])}
+
+
+def stage_conversion_by_owner(deals: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                              config: Config) -> dict[str, dict[str, tuple[int, float | None]]]:
+    """Owner -> stage -> (deals created in [start, end] that reached it, share of them reaching the next stage
+    or won after the last): the funnel's ``conversion_to_next`` per deal owner."""
+    cohort = deals[deals["created_date"].between(start, end)]
+    n = len(config.stages)
+    out = {}
+    for owner, group in cohort.groupby(cohort["owner"].astype(str), sort=True):
+        reached = group["reached"].to_numpy(dtype="int64").clip(0, n - 1)
+        counts = [*reached_counts(reached, n), int((group["status"] == "won").sum())]
+        out[owner] = {s.key: (int(counts[i]), counts[i + 1] / counts[i] if counts[i] else None)
+                      for i, s in enumerate(config.stages)}
     return out
