@@ -60,8 +60,9 @@ DEFAULT_STAGES = (
     Stage("negotiation", MappingProxyType({"en": "Negotiation", "zh-CN": "商务谈判"}),
           ("negotiation/review", "engaging", "谈判"), 0.80, 30),
 )
-DEFAULT_WON = ("won", "closed won", "win", "signed", "成交", "成交签约", "赢单", "签约")
-DEFAULT_LOST = ("lost", "closed lost", "loss", "输单", "丢单", "失败")
+# Outcome words used without [outcomes] (SPEC §7; docs/configuration.md lists them)
+DEFAULT_WON = ("won", "closed won", "win", "signed", "成交", "已成交", "成交签约", "赢单", "签约")
+DEFAULT_LOST = ("lost", "closed lost", "loss", "输单", "丢单", "失败", "已流失")
 
 
 @dataclass(frozen=True)

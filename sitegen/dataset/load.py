@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sitegen.config import DATE_RANGE_HINT, Config
-from sitegen.dataset.parse import normalize_header, parse_amounts, parse_probabilities, read_dates, true_mask
+from sitegen.dataset.headers import header_key, match_headers, missing_hint  # header_key: config imports it here
+from sitegen.dataset.parse import parse_amounts, parse_probabilities, read_dates, true_mask
 from sitegen.dataset.problems import ProblemLog
 from sitegen.dataset.read import RawTable, read_csv_columns
 from sitegen.dataset.schema import Column, TableSpec
@@ -64,11 +64,6 @@ class LoadedTable(NamedTuple):
 
     frame: pd.DataFrame
     ids: dict[str, Labels]  # the id columns' labels, for the reference checks
-
-
-def header_key(name: str) -> str:
-    """Headers match case-insensitively after trimming; spaces, hyphens and underscores are alike."""
-    return re.sub(r"[\s\-_]+", "_", normalize_header(name))
 
 
 def read_table(path: Path, display: str, spec: TableSpec, config: Config, log: ProblemLog) -> LoadedTable | None:
@@ -119,41 +114,27 @@ def _not_a_file(mode: int, display: str, log: ProblemLog) -> None:
 
 def _map_columns(table: RawTable, display: str, spec: TableSpec, column_map,
                  log: ProblemLog) -> dict[str, pa.ChunkedArray] | None:
-    """The file's columns under canonical names, in schema order; None when a required column is missing.
+    """The file's columns under canonical names, in schema order; None when a required column is missing
+    or a header is ambiguous (:mod:`sitegen.dataset.headers` says which header feeds which column).
 
     Works by position, so a repeated header is seen as such: the first one is used.
     """
     headers = table.headers
-    by_key: dict[str, int] = {}
-    for pos, header in enumerate(headers):
-        key = header_key(header)
-        if key in by_key:
-            log.add(display, 1, header.strip(), "column appears twice; the first one is used",
-                    "rename or delete the duplicate", "warning")
-            continue
-        by_key[key] = pos
-    chosen: dict[str, int] = {}
-    for col in spec.columns:
-        pos = by_key.get(header_key(column_map.get(col.name, col.name)))
-        if pos is not None:
-            chosen[col.name] = pos
-    missing = [c.name for c in spec.columns if c.required and c.name not in chosen]
-    if spec.name == "orders" and "amount" not in chosen:
+    matching = match_headers(headers, spec, column_map)
+    for problem in matching.problems:
+        log.add(display, 1, problem.column, problem.message, problem.hint, problem.severity)
+    chosen = {name: m.position for name, m in matching.matches.items()}
+    missing = [c.name for c in spec.columns if c.required and c.name not in chosen and c.name not in matching.ambiguous]
+    if spec.name == "orders" and "amount" not in chosen and "amount" not in matching.ambiguous:
         missing += [f"amount (or {need})" for need in ("quantity", "unit_price") if need not in chosen]
+    taken = {m.header for m in matching.matches.values()}
     for name in missing:
-        wanted = column_map.get(name, name)
-        close = _closest(wanted, headers)
-        hint = f"did you mean '{close}'? map it in [data.{spec.name}] columns" if close else \
-            f"add the column or map it in [data.{spec.name}] columns = {{ {name.split(' ')[0]} = \"Your header\" }}"
-        log.add(display, 1, name.split(" ")[0], "required column is missing", hint)
-    if missing:
+        column = name.split(" ")[0]
+        log.add(display, 1, column, "required column is missing",
+                missing_hint(spec.name, column, column_map.get(column), headers, taken))
+    if missing or any(p.severity == "error" for p in matching.problems):
         return None
     return {name: table.columns[pos] for name, pos in chosen.items()}
-
-
-def _closest(wanted: str, headers: list[str]) -> str | None:
-    from sitegen.dataset.parse import suggest
-    return suggest(wanted, [str(h) for h in headers])
 
 
 def _coerce(columns: dict[str, pa.ChunkedArray], lines: np.ndarray, display: str, spec: TableSpec,

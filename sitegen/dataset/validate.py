@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from sitegen.config import DATE_RANGE_HINT, FIRST_DATE, LAST_DATE, Config
 from sitegen.dataset.load import LINE, Labels
-from sitegen.dataset.parse import suggest, true_mask
+from sitegen.dataset.parse import normalize_header, suggest, true_mask
 from sitegen.dataset.problems import ProblemLog
 from sitegen.dataset.schema import GRADES, SCHEMA, SEVERITIES, TIER_ALIASES
 
@@ -24,14 +24,15 @@ PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
 
 def stage_lookup(config: Config) -> dict[str, str]:
-    """Every accepted spelling (casefolded) -> stage key, ``won`` or ``lost``."""
+    """Every accepted spelling (as :func:`normalize_header` folds it: case, width and spacing aside) -> stage
+    key, ``won`` or ``lost``."""
     table: dict[str, str] = {}
     for stage in config.stages:
         for label in (stage.key, *stage.names.values(), *stage.aliases):
-            table[label.strip().casefold()] = stage.key
+            table[normalize_header(label)] = stage.key
     for outcome, labels in (("won", config.won), ("lost", config.lost)):
         for label in ("won" if outcome == "won" else "lost", *labels):
-            table[label.strip().casefold()] = outcome
+            table[normalize_header(label)] = outcome
     return table
 
 
@@ -60,13 +61,13 @@ def _stage_keys(values: pd.Series, lookup: dict[str, str], display: str, column:
 
 
 def _fold_and_map(values: pd.Series, table: dict[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Look up each distinct label, trimmed and casefolded, in ``table``: ``(mapped, codes, labels)``.
+    """Look up each distinct label, folded by :func:`normalize_header`, in ``table``: ``(mapped, codes, labels)``.
 
     ``labels`` are the distinct labels in order of first appearance, ``mapped`` their values (an object
     array, NaN where not in the table) plus a last NaN for missing cells, and ``codes`` each row's index
     into ``mapped``. Each distinct label is folded once."""
     codes, labels = pd.factorize(values.to_numpy(dtype=object))
-    mapped = np.array([table.get(str(label).strip().casefold(), np.nan) for label in labels] + [np.nan],
+    mapped = np.array([table.get(normalize_header(str(label)), np.nan) for label in labels] + [np.nan],
                       dtype=object)
     return mapped, np.where(codes < 0, len(labels), codes), labels
 

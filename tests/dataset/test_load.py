@@ -84,7 +84,7 @@ def test_problems_name_file_line_column_and_hint(make_site) -> None:
 
 
 def test_missing_required_column_is_one_error_at_line_1(make_site) -> None:
-    ds = load(make_site({"orders.csv": "customer,order_date,amount\nC1,2026-01-01,1\n"}))
+    ds = load(make_site({"orders.csv": "buyer,order_date,amount\nC1,2026-01-01,1\n"}))  # "customer": a known header
     assert ds.error_count == 1
     assert messages(ds)[0].startswith("data/orders.csv:1: column customer_id: required column is missing")
 

@@ -1,0 +1,195 @@
+"""Headers recognised without a map: the synonym table, the matching rules, the did-you-mean message,
+default outcome words, and the CRM/ERP export fixtures of tests/dataset/fixtures/exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import TABLES, load_config
+from sitegen.dataset import headers, load_dataset
+from sitegen.dataset.headers import Known, loose_key, match_headers
+from sitegen.dataset.schema import SCHEMA
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+
+
+def load(site: Path):
+    return load_dataset(load_config(cwd=site))
+
+
+def messages(ds) -> list[str]:
+    return [p.format() for p in ds.problems]
+
+
+def stages_toml(*names: str) -> str:
+    return "".join(f'[[stages]]\nkey = "s{i}"\nname = "{name}"\nprobability = {0.1 * (i + 1):.1f}\n\n'
+                   for i, name in enumerate(names))
+
+
+# -- the synonym table ---------------------------------------------------------------------------
+
+def test_synonym_table_names_real_columns_and_systems() -> None:
+    data = headers._data()
+    systems = set(data["systems"])
+    assert {"salesforce", "hubspot", "pipedrive", "zoho", "dynamics", "odoo", "neocrm", "fxiaoke", "kingdee",
+            "yonyou"} <= systems
+    for table, columns in data.items():
+        if table == "systems":
+            continue
+        assert table in TABLES
+        for column, by_system in columns.items():
+            assert column in SCHEMA[table].names, (table, column)
+            assert set(by_system) - {"fallback"} <= systems
+            assert set(by_system.get("fallback", {})) <= systems
+
+
+def test_a_known_name_means_one_column_of_a_table() -> None:
+    for table in TABLES:
+        primary: dict[str, str] = {}
+        fallback: dict[str, str] = {}
+        for column, names in headers.known_headers(table).items():
+            for key, known in names.items():
+                seen = fallback if known.fallback else primary
+                assert seen.setdefault(key, column) == column, (table, known.header, column, seen[key])
+                if not known.fallback:  # a fallback may be another column's own name (a name serving as id)
+                    assert key not in {loose_key(c) for c in SCHEMA[table].names if c != column}, (table, key)
+
+
+# -- matching rules --------------------------------------------------------------------------------
+
+def test_canonical_spelling_beats_a_synonym() -> None:
+    """Zoho writes Amount and Expected Revenue (Odoo's amount): Amount is the column, no problem."""
+    found = match_headers(["Deal Name", "Amount", "Expected Revenue", "Stage"], SCHEMA["pipeline"], {})
+    assert found.matches["amount"].header == "Amount" and found.matches["amount"].how == "exact"
+    assert not found.problems and "Expected Revenue" in found.unmatched
+
+
+def test_two_headers_for_one_column_is_an_error_naming_both() -> None:
+    found = match_headers(["商机编号", "负责人", "所有人", "销售阶段", "创建日期"], SCHEMA["pipeline"], {})
+    (problem,) = found.problems
+    assert problem.severity == "error" and problem.column == "owner"
+    assert "'负责人' and '所有人'" in problem.message
+    assert 'say which: [data.pipeline] columns = { owner = "负责人" }' == problem.hint
+    assert "owner" not in found.matches
+
+
+def test_a_header_matching_two_columns_is_an_error(monkeypatch) -> None:
+    table = {"owner": {"rep": Known("Rep", ("common",), False)},
+             "product": {"rep": Known("Rep", ("common",), False)}}
+    monkeypatch.setattr(headers, "known_headers", lambda name: table)
+    found = match_headers(["opportunity_id", "stage", "created_date", "Rep"], SCHEMA["pipeline"], {})
+    (problem,) = found.problems
+    assert problem.column == "Rep" and "'owner' and 'product'" in problem.message
+    assert not {"owner", "product"} & set(found.matches)
+
+
+def test_the_column_map_wins_and_its_header_is_not_matched_again() -> None:
+    found = match_headers(["Opportunity ID", "Stage", "Created Date", "Account Name", "Opportunity Owner"],
+                          SCHEMA["pipeline"], {"owner": "Account Name"})
+    assert found.matches["owner"].header == "Account Name" and found.matches["owner"].how == "config"
+    assert "customer_id" not in found.matches  # Account Name would be its fallback
+    assert "Opportunity Owner" in found.unmatched
+
+
+def test_fallback_name_serves_as_id_when_there_is_no_id_column() -> None:
+    found = match_headers(["Opportunity Name", "Account Name", "Stage", "Created Date"], SCHEMA["pipeline"], {})
+    assert found.matches["opportunity_id"].header == "Opportunity Name"
+    assert found.matches["opportunity_id"].describe() == "fallback of Salesforce"
+    assert found.matches["opportunity_name"].header == "Opportunity Name"
+    assert found.matches["customer_id"].header == "Account Name"
+    with_id = match_headers(["Opportunity ID", "Opportunity Name"], SCHEMA["pipeline"], {})
+    assert with_id.matches["opportunity_id"].header == "Opportunity ID"
+
+
+def test_matching_ignores_case_space_punctuation_and_width() -> None:
+    found = match_headers(["deal value", "DEAL-TITLE", "ｄｅａｌ　ｓｔａｇｅ", "Probability %"], SCHEMA["pipeline"], {})
+    assert found.matches["amount"].header == "deal value"
+    assert found.matches["opportunity_name"].header == "DEAL-TITLE"
+    assert found.matches["stage"].header == "ｄｅａｌ　ｓｔａｇｅ"
+    assert found.matches["probability"].header == "Probability %"
+
+
+def test_missing_column_names_the_closest_header_and_the_line_to_add(make_site) -> None:
+    site = make_site({"pipeline.csv": "商机号,销售阶段,创建日期\nA1,赢单,2026-01-05\n"})
+    ds = load(site)
+    assert messages(ds) == [
+        "data/pipeline.csv:1: column opportunity_id: required column is missing (did you mean '商机号'? add to "
+        'sitegen.toml: [data.pipeline] columns = { opportunity_id = "商机号" })']
+
+
+def test_ambiguous_headers_stop_the_load_with_one_error(make_site) -> None:
+    site = make_site({"pipeline.csv": "商机编号,销售阶段,创建日期,负责人,所有人\nA1,赢单,2026-01-05,张伟,李娜\n"})
+    ds = load(site)
+    assert ds.error_count == 1 and not ds.has("pipeline")
+    assert messages(ds)[0].startswith("data/pipeline.csv:1: column owner: headers '负责人' and '所有人' all match")
+
+
+# -- outcome and stage words -----------------------------------------------------------------------
+
+def test_default_outcome_words_and_folded_stage_values(make_site) -> None:
+    rows = "O1,已成交,2026-01-05\nO2,已流失,2026-01-05\nO3,Ｃｌｏｓｅｄ　Ｗｏｎ,2026-01-05\nO4,closed  lost,2026-01-05\n"
+    ds = load(make_site({"pipeline.csv": "opportunity_id,stage,created_date\n" + rows}))
+    assert ds.error_count == 0, messages(ds)
+    assert list(ds.tables["pipeline"]["status"]) == ["won", "lost", "won", "lost"]
+
+
+# -- the export fixtures ---------------------------------------------------------------------------
+
+HUBSPOT = stages_toml("Qualified To Buy", "Presentation Scheduled", "Decision Maker Bought-In", "Contract Sent")
+ODOO = stages_toml("New", "Qualified", "Proposition", "Negotiation")
+CHINESE = stages_toml("初步接洽", "需求确定", "方案/报价", "谈判审核")
+PIPELINES = [  # file, [[stages]] (defaults when empty), won, lost
+    ("salesforce_opportunities.csv", "", 2, 1),
+    ("hubspot_deals.csv", HUBSPOT, 2, 1),
+    ("zoho_deals.csv", "", 2, 1),
+    ("odoo_crm_lead.csv", ODOO, 2, 0),
+    ("neocrm_opportunities.csv", CHINESE, 2, 1),
+    ("fxiaoke_opportunities.csv", CHINESE, 2, 1),
+    ("kingdee_opportunities.csv", CHINESE, 2, 1),
+    ("yonyou_opportunities.csv", CHINESE, 2, 1),
+]
+
+
+@pytest.mark.parametrize(("name", "stages", "won", "lost"), PIPELINES)
+def test_pipeline_exports_load_without_a_column_map(make_site, name, stages, won, lost) -> None:
+    site = make_site({"pipeline.csv": (EXPORTS / name).read_bytes()}, stages + '[site]\nas_of = "2026-06-30"\n')
+    ds = load(site)
+    assert ds.error_count == 0, messages(ds)
+    frame = ds.tables["pipeline"]
+    assert {"opportunity_id", "customer_id", "owner", "amount", "close_date", "created_date"} <= set(frame)
+    assert (frame["status"] == "won").sum() == won and (frame["status"] == "lost").sum() == lost
+    won_amount = frame.loc[frame["status"] == "won", "amount"].sum()
+    assert won_amount == 23000
+    assert frame["created_date"].min().date().isoformat() == "2026-01-08"
+    assert frame["close_date"].max().date().isoformat() == "2026-08-30"
+    assert frame["opportunity_id"].is_unique and frame["customer_id"].notna().all()
+
+
+@pytest.mark.parametrize("name", ["kingdee_sales_orders.csv", "yonyou_sales_orders.csv"])
+def test_order_exports_load_without_a_column_map(make_site, name) -> None:
+    ds = load(make_site({"orders.csv": (EXPORTS / name).read_bytes()}))
+    assert ds.error_count == 0, messages(ds)
+    frame = ds.tables["orders"]
+    assert list(frame["customer_id"]) == ["C001", "C002", "C001"]  # the code, not the name beside it
+    assert list(frame["amount"]) == [1200, 8000, 600]  # tax included, not Kingdee's 金额 without tax
+    assert frame["order_date"].min().date().isoformat() == "2026-03-05"
+    assert list(frame["quantity"]) == [10, 2, 5]
+
+
+@pytest.mark.parametrize("name", ["hubspot_companies.csv", "salesforce_accounts.csv"])
+def test_account_exports_load_without_a_column_map(make_site, name) -> None:
+    site = make_site({"customers.csv": (EXPORTS / name).read_bytes(),
+                      "orders.csv": "customer_id,order_date,amount\nX,2026-01-01,1\n"})
+    frame = load(site).tables["customers"]
+    assert list(frame["name"]) == ["Acme Ltd", "Beta Co"] and list(frame["owner"]) == ["Alice", "Bob"]
+    assert frame["customer_id"].str.len().min() >= 3 and frame["industry"].tolist() == ["Manufacturing", "Retail"]
+
+
+def test_fixtures_are_in_their_systems_encodings() -> None:
+    for name in ("kingdee_opportunities.csv", "yonyou_sales_orders.csv"):
+        raw = (EXPORTS / name).read_bytes()
+        with pytest.raises(UnicodeDecodeError):
+            raw.decode("utf-8")
+        raw.decode("gb18030")
