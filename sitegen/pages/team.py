@@ -13,15 +13,17 @@ import pandas as pd
 from sitegen import charts
 from sitegen.appraisal_config import COMPONENTS
 from sitegen.metrics.appraisal import SEPARATOR
+from sitegen.metrics.goals import REP_MIN_DEALS, REP_MIN_RESPONSES, rep_goals
 from sitegen.metrics.team import ACTIVITY_KEYS
 from sitegen.pages import Page, Site, common
 from sitegen.pages import customers as customers_section
 from sitegen.pages import pipeline as pipeline_section
 from sitegen.pages.datatables import FIRST_PAGE
 from sitegen.pages.followup import owner_followup
+from sitegen.pages.goals import symbol
 from sitegen.pages.reviews import owner_actions
 from sitegen.pages.rows import grouped_records, records, target_line
-from sitegen.pages.tiles import tile
+from sitegen.pages.tiles import goal_state, tile
 
 # scorecard column, label, format (SPEC §4 scorecard); columns the metrics do not have are left out
 SCORECARD = (
@@ -49,12 +51,18 @@ APPRAISAL = (
 RESPONSES = {"csat": "csat_responses", "nps": "nps_responses"}  # survey figures shown with their sample size
 COMPONENT_LABELS = {"sales": "Sales", "profit": "Profit", "growth": "Growth", "new_customers": "New customers",
                     "satisfaction": "Satisfaction"}
+# rep goal key -> the section of the owner's page with the figures behind it (stage goals: the funnel page)
+GOAL_SECTIONS = {"revenue_attainment": "attainment", "new_customers": "appraisal", "sales_cycle_days": "scorecard",
+                 "csat": "appraisal", "nps": "appraisal"}
 TILE_KEYS = ("revenue_ytd", "won_deals", "win_rate", "sales_cycle_days_median", "open_pipeline", "weighted_pipeline",
              "activities", "follow_up_compliance")
 
 
 def scorecard(site: Site) -> pd.DataFrame | None:
+    """The scorecard rows the site shows: an audience without ``others_scorecards`` sees its own owners' only."""
     card = site.metrics.scorecard
+    if len(card) and "owner" in card and site.config.audience is not None:
+        card = card[card["owner"].astype(str).isin(site.owner_slugs)]
     return card if len(card) else None
 
 
@@ -128,13 +136,45 @@ def owner_rows(site: Site, card: pd.DataFrame | None) -> list[dict[str, Any]]:
     return rows
 
 
+def goal_items(site: Site, goals: list[dict[str, Any]], path: str | None) -> list[dict[str, Any]]:
+    """A rep's goals (metrics/goals.py ``rep_goals``) as the dashboard strip's items: state, symbol, href (the
+    owner page's section with the figure), stage_name."""
+    return [{**g, "state": goal_state(g["met"]), "symbol": symbol(g["direction"]),
+             "href": f"{path}#{GOAL_SECTIONS[g['key']]}" if g["key"] in GOAL_SECTIONS else "funnel/index.html#stages",
+             "stage_name": site.stage_names.get(g["stage"], g["stage"]) if g["stage"] else ""} for g in goals]
+
+
+def with_goals(site: Site, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Adds ``goals`` (the rep's goal items, none for "unassigned" and owners absent from the scorecard) to each
+    row; returns the goal columns of the team page: key, label, stage_name, symbol, and target when every
+    judged rep shares it (else each cell shows its own)."""
+    judged = rep_goals(site.metrics, site.dataset.get("targets"), site.config)
+    columns: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        row["goals"] = goal_items(site, judged.get(str(row["owner"]), []), row["href"])
+        row["goal_by_key"] = {g["key"]: g for g in row["goals"]}
+        for g in row["goals"]:
+            column = columns.setdefault(g["key"], {"key": g["key"], "label": g["label"], "stage_name": g["stage_name"],
+                                                   "symbol": g["symbol"], "format": g["format"], "targets": set()})
+            column["targets"].add(g["target"])
+    return [{**c, "target": next(iter(c["targets"])) if len(c["targets"]) == 1 else None,
+             "shared": len(c["targets"]) == 1} for c in columns.values()]
+
+
+def goal_minimums() -> dict[str, int]:
+    """The samples below which a rep's survey or stage goal is shown but not judged (for the pages' notes)."""
+    return {"responses": REP_MIN_RESPONSES, "deals": REP_MIN_DEALS}
+
+
 def pages(site: Site) -> Iterator[Page]:
     card = scorecard(site)
     columns = scorecard_columns(card) if card is not None else []
     rows = owner_rows(site, card)
+    goal_columns = with_goals(site, rows)
     context = common(site, "team/index.html", "team", "Team")
     context.update(owners=rows, columns=columns, attainment_warning=site.config.rules.attainment_warning,
                    appraised=appraisal_order(rows), appraisal_columns=appraisal_columns(card),
+                   goal_columns=goal_columns, goal_minimums=goal_minimums(),
                    weights=site.config.appraisal.weights(),
                    weighted_count=sum(1 for w in site.config.appraisal.weights().values() if w > 0))
     yield Page("team/index.html", "team.html", context)
@@ -164,7 +204,8 @@ def owner_pages(site: Site, rows: list[dict[str, Any]], columns: list[dict[str, 
         path = row["href"]
         ctx = common(site, path, "team", str(owner), title_is_label=False)
         ctx.update(
-            owner=owner, card=row, columns=columns, appraisal_columns=appraisal,
+            owner=owner, card=row, columns=columns, appraisal_columns=appraisal, goals=row["goals"],
+            goal_minimums=goal_minimums(),
             tiles=[tile(c["label"], row.get(c["key"]), c["format"], f"{path}#scorecard") for c in columns
                    if c["key"] in TILE_KEYS],
             attainment_chart=attainment_chart(by_owner.get(owner)), activity_types=by_type.get(owner, []),
@@ -185,11 +226,15 @@ TEAM_CSV_HEAD = ("owner", "active", "ranked", "rank", "ranked_of", "score", "com
                  *(f"{name}_score" for name in COMPONENTS))
 TEAM_CSV_EXTRA = ("costed_revenue_ytd", "revenue_prior_ytd", "won_deals", "lost_deals", "csat_responses",
                   "nps_responses")
+TEAM_CSV_GOALS = ("revenue_attainment", "new_customers", "sales_cycle_days", "csat", "nps")  # always, maybe empty
 
 
-def team_csv_columns() -> list[str]:
-    """Every column of data/team.csv, in order, ending with ``url`` (the owner's page)."""
-    keys = [*TEAM_CSV_HEAD, *(k for k, _, _ in APPRAISAL), *TEAM_CSV_EXTRA, *(k for k, _, _ in SCORECARD), "url"]
+def team_csv_columns(stage_goals: tuple[str, ...] = ()) -> list[str]:
+    """Every column of data/team.csv, in order: the appraisal, the scorecard, ``goal_<key>_met`` of each rep goal
+    (``stage_goals``: the stage keys with a conversion goal) and last ``url`` (the owner's page)."""
+    goals = (*TEAM_CSV_GOALS, *(f"stage_conversion:{key}" for key in stage_goals))
+    keys = [*TEAM_CSV_HEAD, *(k for k, _, _ in APPRAISAL), *TEAM_CSV_EXTRA, *(k for k, _, _ in SCORECARD),
+            *(f"goal_{key}_met" for key in goals), "url"]
     return list(dict.fromkeys(keys))
 
 
@@ -198,10 +243,14 @@ def team_csv(site: Site) -> bytes:
     from sitegen.pages.data_files import neutralise  # data_files writes the other CSVs (and imports pages)
 
     card = scorecard(site)
-    rows = appraisal_order(owner_rows(site, card))
+    rows = owner_rows(site, card)
+    with_goals(site, rows)
+    met = {True: "true", False: "false", None: ""}
+    stage_goals = tuple(s.key for s in site.config.stages if s.conversion_goal is not None)
     frame = pd.DataFrame([{**row, "active": not row["inactive"], "ranked": bool(row.get("ranked")),
-                           "url": (row["href"] or "").removesuffix("index.html")} for row in rows]
-                         ).reindex(columns=team_csv_columns())
+                           **{f"goal_{g['key']}_met": met[g["met"]] for g in row["goals"]},
+                           "url": (row["href"] or "").removesuffix("index.html")} for row in appraisal_order(rows)]
+                         ).reindex(columns=team_csv_columns(stage_goals))
     formats = {key: fmt for key, _, fmt in (*SCORECARD, *APPRAISAL)}
     counts = {"rank", "ranked_of", *(c for c in (card.columns if card is not None else ())
                                       if pd.api.types.is_integer_dtype(card[c]))}
