@@ -23,9 +23,12 @@ def messages(ds) -> list[str]:
     return [p.format() for p in ds.problems]
 
 
+KEYS = ("lead", "needs", "proposal", "negotiation")  # stages of the default playbook
+
+
 def stages_toml(*names: str) -> str:
-    return "".join(f'[[stages]]\nkey = "s{i}"\nname = "{name}"\nprobability = {0.1 * (i + 1):.1f}\n\n'
-                   for i, name in enumerate(names))
+    return "".join(f'[[stages]]\nkey = "{key}"\nname = "{name}"\nprobability = {0.2 * (i + 1):.1f}\n\n'
+                   for i, (key, name) in enumerate(zip(KEYS, names)))
 
 
 # -- the synonym table ---------------------------------------------------------------------------
@@ -193,3 +196,63 @@ def test_fixtures_are_in_their_systems_encodings() -> None:
         with pytest.raises(UnicodeDecodeError):
             raw.decode("utf-8")
         raw.decode("gb18030")
+
+
+# -- done when: a real export builds with the same figures as canonical headers -----------------------
+
+CANONICAL = """opportunity_id,opportunity_name,customer_id,owner,stage,amount,created_date,close_date
+{rows}"""
+ZH_ROWS = [  # id, name, customer, owner, stage, amount as exported, amount, created, close (as exported, ISO)
+    ("SJ001", "华东精工-扩产", "华东精工", "张伟", "方案/报价", "¥125,000", 125000, "2026/1/15", "2026-01-15", "", ""),
+    ("SJ002", "北方贸易-年单", "北方贸易", "李娜", "赢单", "8万", 80000, "2026年2月3日", "2026-02-03",
+     "2026/4/28", "2026-04-28"),
+    ("SJ003", "南海科技-试点", "南海科技", "张伟", "输单", "¥30,000.00", 30000, "2026/2/20", "2026-02-20",
+     "2026年5月10日", "2026-05-10"),
+    ("SJ004", "华东精工-二期", "华东精工", "李娜", "初步接洽", "20万", 200000, "2026年3月5日", "2026-03-05", "", ""),
+    ("SJ005", "西部能源-改造", "西部能源", "王芳", "谈判审核", "¥450,000", 450000, "2026/4/11", "2026-04-11", "", ""),
+    ("SJ006", "北方贸易-续约", "北方贸易", "王芳", "赢单", "1.5万", 15000, "2026/1/8", "2026-01-08",
+     "2026年3月31日", "2026-03-31"),
+    ("SJ007", "南海科技-二期", "南海科技", "李娜", "需求确定", "¥60,000", 60000, "2026/5/2", "2026-05-02", "", ""),
+]
+
+
+def _metrics(site: Path, out: Path) -> dict:
+    import json
+
+    from sitegen.build import build_site
+
+    build_site(load_config(cwd=site), out=out, as_of="2026-06-30", jobs=1)
+    return json.loads((out / "data" / "metrics.json").read_text(encoding="utf-8"))
+
+
+def _same_figures(export: Path, canonical: Path, tmp_path: Path) -> None:
+    got, want = _metrics(export, tmp_path / "out-export"), _metrics(canonical, tmp_path / "out-canonical")
+    assert got["kpis"] == want["kpis"]
+    assert got["funnel"] == want["funnel"]
+    assert want["kpis"] and want["funnel"]
+
+
+def test_chinese_gb18030_export_gives_the_canonical_figures(make_site, tmp_path) -> None:
+    """商机编号…结单日期 headers, 赢单/输单, 2026/3/5 and 2026年3月5日, ¥ and 万, saved as GB18030: no column
+    map, no [outcomes], only the open stages in [[stages]]."""
+    header = "商机编号,商机名称,客户名称,负责人,销售阶段,商机金额,创建日期,结单日期\n"
+    export = header + "".join(f'{r[0]},{r[1]},{r[2]},{r[3]},{r[4]},"{r[5]}",{r[7]},{r[9]}\n' for r in ZH_ROWS)
+    canonical = CANONICAL.format(rows="".join(f"{r[0]},{r[1]},{r[2]},{r[3]},{r[4]},{r[6]},{r[8]},{r[10]}\n"
+                                              for r in ZH_ROWS))
+    config = '[site]\nlanguage = "zh-CN"\n\n' + CHINESE
+    a = make_site({"pipeline.csv": export.encode("gb18030")}, config, name="export")
+    b = make_site({"pipeline.csv": canonical}, config, name="canonical")
+    assert "columns" not in (a / "sitegen.toml").read_text(encoding="utf-8")
+    _same_figures(a, b, tmp_path)
+
+
+def test_salesforce_opportunity_report_gives_the_canonical_figures(make_site, tmp_path) -> None:
+    rows = [line.split(",") for line in (EXPORTS / "salesforce_opportunities.csv").read_text().splitlines()[1:]]
+    iso = lambda d: "{2}-{0:0>2}-{1:0>2}".format(*d.split("/"))  # noqa: E731 (M/D/YYYY)
+    stage = {"Closed Won": "won", "Closed Lost": "lost", "Qualification": "lead", "Needs Analysis": "needs",
+             "Proposal/Price Quote": "proposal", "Negotiation/Review": "negotiation"}
+    canonical = CANONICAL.format(rows="".join(
+        f"{r[14]},{r[2]},{r[1]},{r[0]},{stage[r[3]]},{r[5]},{iso(r[10])},{iso(r[9])}\n" for r in rows))
+    a = make_site({"pipeline.csv": (EXPORTS / "salesforce_opportunities.csv").read_bytes()}, name="export")
+    b = make_site({"pipeline.csv": canonical}, name="canonical")
+    _same_figures(a, b, tmp_path)
