@@ -24,6 +24,7 @@ from sitegen.fingerprint import fingerprint
 from sitegen.metrics import Metrics, as_of_date, compute_metrics
 from sitegen.parallel import default_jobs, render_pages
 from sitegen.playbook import load_playbook
+from sitegen.privacy import apply_privacy
 from sitegen.render import Renderer
 from sitegen.reporter import Reporter
 from sitegen.resources import default_templates
@@ -100,8 +101,8 @@ def plan_pages(site: site_pages.Site) -> set[str]:
 
 
 def _load(config: Config) -> tuple[Dataset, Any, list[Problem]]:
-    """The data and the playbook, each with its problems."""
-    dataset = load_dataset(config)
+    """The data and the playbook, each with its problems; the data as ``[privacy]`` lets the site publish it."""
+    dataset = apply_privacy(config, load_dataset(config))
     playbook, playbook_problems = load_playbook(config)
     return dataset, playbook, playbook_problems
 

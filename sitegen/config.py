@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping
 from sitegen.errors import ConfigError, ConfigProblem
 from sitegen.appraisal_config import Appraisal, parse_appraisal
 from sitegen.grading_config import Grading, parse_grading
+from sitegen.privacy_config import Privacy, parse_privacy
 
 LANGUAGES = ("en", "zh-CN")
 # Every date sitegen works with, in the data and as as_of. Any two such dates are less than 292 years apart
@@ -95,6 +96,7 @@ class Site:
     base_url: str = ""
     as_of: date | None = None
     fiscal_year_start: int = 1
+    public: bool = False  # true: search engines may index the site (no noindex meta, no robots.txt)
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class Config:
     service: Mapping[str, ServiceLevel] = field(default_factory=lambda: DEFAULT_SERVICE)  # severity -> promise
     grading: Grading = field(default_factory=Grading)
     appraisal: Appraisal = field(default_factory=Appraisal)  # weights of the rep appraisal score
+    privacy: Privacy = field(default_factory=Privacy)  # contact details, customer amounts, withheld columns
 
     @property
     def stage_keys(self) -> tuple[str, ...]:
@@ -197,7 +200,7 @@ DATE: Check = (lambda v: isinstance(v, (str, date)), "a date like 2026-06-30")
 
 SITE_KEYS: dict[str, Check] = {
     "title": STR, "language": STR, "currency": STR, "base_url": STR, "as_of": DATE,
-    "fiscal_year_start": (lambda v: _is_int(v) and 1 <= v <= 12, "a month number 1-12"),
+    "fiscal_year_start": (lambda v: _is_int(v) and 1 <= v <= 12, "a month number 1-12"), "public": BOOL,
 }
 RULE_KEYS: dict[str, Check] = {
     "stale_after_days": DAYS, "window_days": DAYS, "attainment_warning": SHARE,
@@ -232,7 +235,7 @@ SERVICE_KEYS: dict[str, Check] = {
     "resolution_days": (lambda v: _is_number(v) and 0 < v <= MAX_DAYS,
                         f"a number of days above 0, at most {MAX_DAYS}"),
 }
-TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build", "tiers", "service", "grading", "appraisal")
+TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build", "tiers", "service", "grading", "appraisal", "privacy")
 
 
 class _Collector:
@@ -335,6 +338,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
     service = _service(c, raw.get("service", {}))
     grading = parse_grading(c, raw.get("grading", {}), tuple(s.key for s in stages))
     appraisal = parse_appraisal(c, raw.get("appraisal", {}))
+    privacy = parse_privacy(c, raw.get("privacy", {}))
     if c.problems:
         raise ConfigError(c.problems)
     return Config(
@@ -344,7 +348,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
         content_dir=(root / build.get("content", "content")).resolve(),
         templates_dir=(root / build.get("templates", "templates")).resolve(),
         max_problems=build.get("max_problems", 200), contact_every_days=contact_days,
-        service=service, grading=grading, appraisal=appraisal,
+        service=service, grading=grading, appraisal=appraisal, privacy=privacy,
     )
 
 
