@@ -175,7 +175,8 @@ def customer_slugs(customers: Any) -> dict[str, str]:
 
 # Section modules in build order; each has ``pages(site) -> Iterator[Page | File]``.
 SECTIONS = ("dashboard", "funnel", "pipeline", "changes", "deals", "customers", "customer_pages", "receivables",
-            "service", "team", "reports", "data_quality", "scripts", "data_files", "playbook", "visit", "redirects")
+            "service", "team", "reports", "data_quality", "scripts", "data_files", "playbook", "visit", "redirects",
+            "robots")
 
 NAV = (("dashboard", "index.html", "Dashboard"), ("funnel", "funnel/index.html", "Funnel"),
        ("pipeline", "pipeline/index.html", "Pipeline"), ("customers", "customers/index.html", "Customers"),
@@ -192,6 +193,7 @@ def common(site: Site, path: str, section: str, title: str, *, title_is_label: b
     return {
         "root": root_prefix(path), "section": section, "title": title, "title_is_label": title_is_label, "nav": NAV,
         "site_title": site.config.site.title, "as_of": site.metrics.as_of.date(), "currency": site.config.site.currency,
+        "site_public": site.config.site.public,  # false: every page asks search engines to stay away (base.html)
     }
 
 

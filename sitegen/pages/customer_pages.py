@@ -22,6 +22,7 @@ from sitegen.metrics import periods
 from sitegen.pages import Page, Site, common
 from sitegen.pages import tickets
 from sitegen.pages.rows import grouped_records, grouped_series, records
+from sitegen.privacy import is_masked, withhold_amounts
 
 CHART_MONTHS = 24
 TIMELINE = 10        # latest activities shown
@@ -113,9 +114,15 @@ def revenue_chart(axis: list[str], positions: dict[str, int], series: dict[str, 
 
 
 def phone_link(phone: Any) -> str | None:
-    """A ``tel:`` target from a phone number as written (digits and a leading +), None without digits."""
-    digits = re.sub(r"[^0-9+]", "", str(phone)) if phone else ""
+    """A ``tel:`` target from a phone number as written (digits and a leading +), None without digits or when
+    ``[privacy]`` masked it."""
+    digits = re.sub(r"[^0-9+]", "", str(phone)) if phone and not is_masked(phone) else ""
     return digits if re.search(r"[0-9]", digits) else None
+
+
+def email_link(email: Any) -> str | None:
+    """A ``mailto:`` target: the address as written, None when it has no ``@`` or ``[privacy]`` masked it."""
+    return email.strip() if isinstance(email, str) and "@" in email and not is_masked(email) else None
 
 
 def recent_orders(m: Any) -> pd.DataFrame:
@@ -154,13 +161,16 @@ def pages(site: Site) -> Iterator[Page]:
     has["complaints"] = m.service.present
     open_tickets, closed_tickets = tickets.open_tickets(m.service.tickets), tickets.closed_counts(m.service.customers)
     comments = tickets.comments(m.feedback_comments, "customer_id", COMMENTS_SHOWN)
+    privacy = site.config.privacy
+
     def context(row: dict[str, Any], path: str) -> dict[str, Any]:
         cid = row["customer_id"]
         customer_deals = open_deals.get(cid, [])
         for deal in customer_deals:
             deal["stage_name"] = site.stage_names.get(deal["stage"], deal["stage"])
             deal["href"] = site.deal_hrefs.get(str(deal["opportunity_id"]))
-        people = [{**p, "tel": phone_link(p["phone"])} for p in contacts.get(cid, [])]
+        people = [{**p, "tel": phone_link(p["phone"]), "mailto": email_link(p["email"])}
+                  for p in contacts.get(cid, [])]
         total = order_totals.loc[cid] if cid in order_totals.index else None
         stages = list(dict.fromkeys(d["stage"] for d in customer_deals))
         ctx = common(site, path, "customers", str(row["name"]), title_is_label=False)
@@ -178,9 +188,10 @@ def pages(site: Site) -> Iterator[Page]:
             activities=activities.get(cid, []), activity_count=activity_counts.get(cid, 0),
             feedback=feedback.get(cid, []), has=has,
             tickets=open_tickets.get(cid, []), closed_tickets=closed_tickets.get(cid, 0),
-            comments=comments.get(cid, []),
+            comments=comments.get(cid, []), contact_details_hidden=privacy.contacts == "hide",
+            amounts_withheld=False,
         )
-        return ctx
+        return ctx if privacy.amounts_on_customer_pages else withhold_amounts(ctx)
 
     for row in records(m.customers, CUSTOMER_FIELDS):
         path = site.customer_href(row["customer_id"])

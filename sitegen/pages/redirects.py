@@ -24,7 +24,7 @@ REDIRECT = """<!DOCTYPE html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
-<meta name="robots" content="noindex">
+<meta name="robots" content="{robots}">
 <title>{title}</title>
 <link rel="canonical" href="{url}">
 <meta http-equiv="refresh" content="0; url={url}">
@@ -72,10 +72,12 @@ def _mapping(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def redirect_page(target: str, language: str) -> bytes:
-    """A page that forwards to ``target`` (relative URL) at once, with a link for browsers that do not."""
+def redirect_page(target: str, language: str, public: bool = False) -> bytes:
+    """A page that forwards to ``target`` (relative URL) at once, with a link for browsers that do not; never
+    indexed, and not followed either unless the site is ``[site] public``."""
     url = html.escape(target, quote=True)
-    return REDIRECT.format(lang=language, title=html.escape(MOVED.get(language, MOVED["en"])), url=url,
+    return REDIRECT.format(lang=language, robots="noindex" if public else "noindex, nofollow",
+                           title=html.escape(MOVED.get(language, MOVED["en"])), url=url,
                            moved=html.escape(MOVED.get(language, MOVED["en"])),
                            target=html.escape(target.removesuffix("index.html"))).encode("utf-8")
 
@@ -86,6 +88,7 @@ def pages(site: Site) -> Iterator[File]:
     for folder, entries in moved.items():
         for old, cid in entries.items():
             yield File(f"{folder}/{old}/index.html",
-                       redirect_page(f"../{current[folder][cid]}/index.html", site.config.site.language))
+                       redirect_page(f"../{current[folder][cid]}/index.html", site.config.site.language,
+                                     site.config.site.public))
     registry = {**current, "moved": moved}
     yield File(REGISTRY, orjson.dumps(registry, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")

@@ -14,9 +14,10 @@ from typing import Iterator
 import pandas as pd
 
 from sitegen.pages import Page, Site, common, tickets
-from sitegen.pages.customer_pages import COMMENTS_SHOWN, OPEN_ITEM_COLUMNS, phone_link
+from sitegen.pages.customer_pages import COMMENTS_SHOWN, OPEN_ITEM_COLUMNS, email_link, phone_link
 from sitegen.pages.playbook import playbook_of, relative
 from sitegen.pages.rows import grouped_records, records
+from sitegen.privacy import withhold_amounts
 
 LAST_ACTIVITIES = 8
 OPEN_ITEMS = 5
@@ -67,7 +68,9 @@ def pages(site: Site) -> Iterator[Page]:
         ctx = common(site, path, "customers", str(customer["name"]), title_is_label=False)
         ctx.update(
             customer=customer, open_deals=open_deals,
-            contacts=[{**c, "tel": phone_link(c["phone"])} for c in contacts.get(cid, [])],
+            contacts=[{**c, "tel": phone_link(c["phone"]), "mailto": email_link(c["email"])}
+                      for c in contacts.get(cid, [])],
+            contact_details_hidden=site.config.privacy.contacts == "hide",
             open_items=open_items.get(cid, []), has_receivables=has_receivables,
             activities=activities.get(cid, []),
             has_complaints=m.service.present, tickets=open_tickets.get(cid, []), comments=comments.get(cid, []),
@@ -76,7 +79,7 @@ def pages(site: Site) -> Iterator[Page]:
                     "service_model": policy.meta.get("service_model")} if policy else None,
             customer_href="index.html", customers_href=link("customers/index.html"),
         )
-        return ctx
+        return ctx if site.config.privacy.amounts_on_customer_pages else withhold_amounts(ctx)
 
     for customer in records(m.customers[m.customers["customer_id"].isin(ids)]):
         path = visit_path(site.customer_slugs[customer["customer_id"]])
