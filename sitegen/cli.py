@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from sitegen.config import Config, as_of_problem, load_config, parse_as_of
+from sitegen.config import TABLES, Config, as_of_problem, load_config, parse_as_of
 from sitegen.errors import INTERNAL_ERROR, ConfigError, ConfigProblem, DataError, SitegenError, save_internal_error, summary
 from sitegen.reporter import StreamReporter
 
@@ -175,12 +175,22 @@ def check(config_path, data, as_of, verbose, fmt) -> None:
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--customers", type=click.IntRange(min=1), default=300, show_default=True,
               help="Customers in the sample data.")
-def init(directory, customers) -> None:
-    """Create a new site in DIRECTORY: config, sample data, playbook and templates folder."""
+@click.option("--from", "exports", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Start from this export (CSV) instead of sample data; repeat for more files.")
+def init(directory, customers, exports) -> None:
+    """Create a new site in DIRECTORY: config, sample data (or your exports), playbook and templates folder."""
     from sitegen.scaffold import create_site
 
     def action() -> None:
-        written = create_site(Path(directory), customers=customers)
+        plans = ()
+        if exports:
+            from sitegen.mapping import describe
+            from sitegen.init_from import plan_exports
+
+            plans = plan_exports([Path(f) for f in exports])
+            for plan in plans:
+                click.echo(describe(plan))
+        written = create_site(Path(directory), customers=customers, plans=plans)
         click.echo(f"created {len(written)} files in {directory}; next: cd {directory} && sitegen build")
 
     _run(action)
@@ -193,6 +203,31 @@ def init(directory, customers) -> None:
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Last date of the data.")
 def demo_data(out, customers, seed, as_of) -> None:
     """Write synthetic sales data (every input table) at any scale."""
+@main.command("map")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--table", type=click.Choice(TABLES), help="The table the file holds (default: guessed).")
+@click.option("--write", is_flag=True, help="Add the column map to sitegen.toml.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: ./sitegen.toml).")
+def map_command(file, table, write, config_path) -> None:
+    """Show which header of FILE feeds which column, its stage values and a proposed [[stages]] order;
+    --write adds the column map to sitegen.toml. Exit 1 when a required column is missing or ambiguous."""
+    from sitegen.mapping import describe, plan_mapping
+
+    def action() -> None:
+        config = load_config(Path(config_path) if config_path else None)
+        history = config.table_path("stage_history")
+        plan = plan_mapping(Path(file), config, table, history if history.is_file() and table != "stage_history" else None)
+        click.echo(describe(plan))
+        if not plan.ok:
+            sys.exit(1)
+        if write:
+            from sitegen.mapping import write_columns
+
+            click.echo(write_columns(Path(config.source), plan))
+
+    _run(action)
+
+
     from sitegen.demo import generate_demo_data
 
     def action() -> None:

@@ -8,10 +8,14 @@ import shutil
 from datetime import date
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 from sitegen.errors import ConfigError, ConfigProblem
 from sitegen.resources import default_content
 from sitegen.reviews.sample import write_sample_review
+
+if TYPE_CHECKING:
+    from sitegen.mapping import Plan
 
 CONFIG_TEMPLATE = """\
 # sitegen configuration. Every key is optional; see docs/configuration.md.
@@ -96,9 +100,11 @@ def write_ci_files(target: Path) -> list[Path]:
     return written
 
 
-def create_site(target: Path, customers: int = 300, seed: int = 1) -> list[Path]:
-    """Create the folder layout of a new site; refuse to overwrite an existing config."""
+def create_site(target: Path, customers: int = 300, seed: int = 1, plans: Sequence[Plan] = ()) -> list[Path]:
+    """Create the folder layout of a new site; refuse to overwrite an existing config. With ``plans`` (of
+    ``sitegen init --from``) the data are those exports instead of the sample data."""
     from sitegen.demo import generate_demo_data
+    from sitegen.init_from import copy_exports
 
     target = target.resolve()
     if (target / "sitegen.toml").exists():
@@ -109,13 +115,18 @@ def create_site(target: Path, customers: int = 300, seed: int = 1) -> list[Path]
     config = target / "sitegen.toml"
     config.write_text(CONFIG_TEMPLATE, encoding="utf-8")
     written.append(config)
-    generate_demo_data(target / "data", customers=customers, seed=seed)
-    written += sorted((target / "data").glob("*.csv"))
+    if plans:
+        copies, _, stages = copy_exports(target, plans)
+        config.write_text(CONFIG_TEMPLATE + stages, encoding="utf-8")
+        written += copies
+    else:
+        generate_demo_data(target / "data", customers=customers, seed=seed)
+        written += sorted((target / "data").glob("*.csv"))
     playbook = default_content() / "playbook"
     if playbook.is_dir():
         shutil.copytree(playbook, target / "content" / "playbook", dirs_exist_ok=True)
         written += sorted((target / "content").rglob("*.md"))
-    review = write_sample_review(target, date.today())  # last month's review: one overdue action, one done
+    review = None if plans else write_sample_review(target, date.today())  # one overdue action, one done
     written += [review] if review else []
     (target / "templates").mkdir(exist_ok=True)
     readme = target / "templates" / "README.md"
