@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 
 from sitegen import pages as site_pages
+from sitegen.audience import audience_problems, audience_view
+from sitegen.audience_links import audience_renderer
 from sitegen.config import Config
 from sitegen.dataset import Dataset, load_dataset
 from sitegen.dataset.problems import Problem
@@ -67,14 +69,16 @@ def check_site(config: Config, as_of: str | None = None) -> CheckResult:
     that whatever would make the build fail fails here too."""
     dataset, playbook, playbook_problems = _load(config)
     reviews, review_problems = load_reviews(config)
-    content_problems = (*playbook_problems, *review_problems)
+    content_problems = (*playbook_problems, *review_problems, *audience_problems(config, dataset))
     problems = (*dataset.problems, *content_problems)
     errors = dataset.error_count + sum(1 for p in content_problems if p.severity == "error")
     warnings = dataset.warning_count + sum(1 for p in content_problems if p.severity != "error")
     planned: set[str] = set()
     if not errors:
+        dataset, company = audience_view(config, dataset, as_of_date(config, as_of))  # the audience's slice
         metrics = compute_metrics(dataset, config, as_of_date(config, as_of))
         planned = plan_pages(site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook,
+                                             company_kpis=company,
                                              playbook_problems=tuple(playbook_problems), reviews=reviews,
                                              review_problems=tuple(review_problems)))
         planned.update(asset_files(config))
@@ -114,8 +118,9 @@ def prepare_site(config: Config, as_of: pd.Timestamp) -> site_pages.Site:
     reviews, review_problems = load_reviews(config)
     if dataset.error_count or any(p.severity == "error" for p in (*playbook_problems, *review_problems)):
         raise DataError([*dataset.problems, *playbook_problems, *review_problems])
+    dataset, company = audience_view(config, dataset, as_of)  # an audience's slice, before any figure
     metrics = compute_metrics(dataset, config, as_of)
-    return site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook,
+    return site_pages.Site(config=config, dataset=dataset, metrics=metrics, playbook=playbook, company_kpis=company,
                            playbook_problems=tuple(playbook_problems), reviews=reviews,
                            review_problems=tuple(review_problems))
 
@@ -142,7 +147,7 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
     dataset, metrics = site.dataset, site.metrics
     for problem in playbook_problems:
         reporter.warn(f"warning: {problem.format()}")
-    renderer = Renderer(config.site.language, config.site.currency, config.templates_dir)
+    renderer = audience_renderer(config.audience)(config.site.language, config.site.currency, config.templates_dir)
     started = time.perf_counter()
     with SiteWriter(out) as writer:
         copy_assets(writer, config)
@@ -150,7 +155,8 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
                              lambda done: reporter.progress("pages", done, 0))
         reporter.timing("render and write", time.perf_counter() - started)
         started = time.perf_counter()
-        stats = writer.commit(_record(print_, count, dataset, playbook_problems))
+        stats = writer.commit({**_record(print_, count, dataset, playbook_problems),
+                               "audience": config.audience.name if config.audience else None})
     reporter.timing("swap", time.perf_counter() - started)
     reporter.info(f"built {count} pages into {out}: {stats.written} written, {stats.skipped} unchanged, "
                   f"{stats.deleted} deleted; {dataset.warning_count} warning(s)")

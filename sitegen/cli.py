@@ -119,15 +119,19 @@ def _as_of_option(value: str | None) -> str | None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
 @click.option("--force", is_flag=True, help="Rebuild even when the inputs are unchanged since the last build.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every warning, progress in CI and step timings.")
-def build(config_path, data, out, as_of, base_url, jobs, force, verbose) -> None:
+@click.option("--audience", help="Build the site of one [[audiences]] entry: only its customers and sections.")
+@click.option("--all-audiences", "all_audiences", is_flag=True, help="Build every audience into OUTPUT/<name>/.")
+def build(config_path, data, out, as_of, base_url, jobs, force, verbose, audience, all_audiences) -> None:
     """Build the site into the output folder."""
+    from sitegen.audience import audience_configs
     from sitegen.build import build_site
 
     def action() -> None:
         config = _config(config_path, data, out, base_url)
         reporter = StreamReporter(verbose=verbose)
-        result = build_site(config, as_of=as_of, reporter=reporter, jobs=jobs, force=force)
-        _print_problems(result.problems, 0, result.warning_count, verbose)
+        for target in audience_configs(config, audience, all_audiences):
+            result = build_site(target, as_of=as_of, reporter=reporter, jobs=jobs, force=force)
+            _print_problems(result.problems, 0, result.warning_count, verbose)
 
     _run(action)
 
@@ -139,7 +143,8 @@ def build(config_path, data, out, as_of, base_url, jobs, force, verbose) -> None
 @click.option("-v", "--verbose", is_flag=True, help="Show every warning.")
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="text: FILE:LINE: message; github: GitHub Actions annotations.")
-def check(config_path, data, as_of, verbose, fmt) -> None:
+@click.option("--audience", help="Check the build of one [[audiences]] entry.")
+def check(config_path, data, as_of, verbose, fmt, audience) -> None:
     """Validate config, data and playbook, compute the figures and plan every page, without rendering
     (for pull-request CI): what passes here builds."""
     from sitegen import annotations
@@ -152,7 +157,9 @@ def check(config_path, data, as_of, verbose, fmt) -> None:
             for problem in exc.problems if fmt == "github" else ():
                 click.echo(annotations.config_annotation(problem))
             raise
-        result = check_site(config, as_of)
+        from sitegen.audience import select_audience
+
+        result = check_site(select_audience(config, audience), as_of)
         problems, errors, warnings = list(result.problems), result.errors, result.warnings
         if fmt == "github":
             for line in annotations.github_annotations(problems, warnings, config.root,
@@ -267,12 +274,14 @@ def serve_command(port, config_path, data, out, as_of) -> None:
 @click.option("--data", type=click.Path(file_okay=False), help="Data folder (overrides [data] dir).")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Build date, e.g. 2026-06-30.")
 @click.option("--base-url", help="Absolute URL of the published site (overrides [site] base_url).")
-def digest(period, out, to_eml, sender, recipients, config_path, data, as_of, base_url) -> None:
+@click.option("--audience", help="The digest of one [[audiences]] entry (links go to that audience's site).")
+def digest(period, out, to_eml, sender, recipients, config_path, data, as_of, base_url, audience) -> None:
     """Email-ready HTML summary of a period, with links into the published site."""
+    from sitegen.audience import select_audience
     from sitegen.digest import build_digest, to_email
 
     def action() -> None:
-        config = _config(config_path, data, base_url=base_url)
+        config = select_audience(_config(config_path, data, base_url=base_url), audience)
         result = build_digest(config, period=period, as_of=as_of)
         if to_eml:
             message = to_email(result, sender=sender, to=recipients)

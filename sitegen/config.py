@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 
 from sitegen.errors import ConfigError, ConfigProblem
 from sitegen.appraisal_config import Appraisal, parse_appraisal
+from sitegen.audience_config import Audience, parse_audiences, parse_teams
 from sitegen.grading_config import Grading, parse_grading
 from sitegen.privacy_config import Privacy, parse_privacy
 
@@ -28,6 +29,8 @@ LANGUAGES = ("en", "zh-CN")
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 DATE_RANGE_HINT = f"dates must be between {FIRST_DATE} and {LAST_DATE}"
 MAX_DAYS = 36_500  # the largest day count a setting may hold (100 years)
+# The files a table may be (sitegen/dataset/sources): data/pipeline.csv, pipeline.xlsx, pipeline.parquet...
+DATA_EXTENSIONS = (".csv", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet")
 TABLES = (
     "pipeline", "stage_history", "orders", "customers", "contacts",
     "activities", "targets", "feedback", "channel_costs", "complaints",
@@ -73,6 +76,13 @@ class Table:
     file: str
     columns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     encoding: str | None = None
+    file_set: bool = False            # ``file`` is in the config (else: see Config.table_path)
+    sheet: str | None = None          # workbooks: the sheet (default: the first visible one, or found by name)
+    header_row: int | None = None     # workbooks: the row of the column names (default: detected)
+    workbook: str | None = None       # [data] workbook, the one file with a sheet per table
+    url: str | None = None            # [data] url: the database ``query`` or ``table`` is read from
+    query: str | None = None
+    table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,9 @@ class Config:
     content_dir: Path
     templates_dir: Path
     max_problems: int = 200
+    audiences: tuple[Audience, ...] = ()  # [[audiences]] (sitegen/audience_config.py)
+    teams: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))  # team -> owners
+    audience: Audience | None = None  # the audience this build is for (build --audience), None: everyone
     contact_every_days: Mapping[str, int | None] = field(  # tier -> days between contacts (None: no promise)
         default_factory=lambda: DEFAULT_CONTACT_DAYS)
     service: Mapping[str, ServiceLevel] = field(default_factory=lambda: DEFAULT_SERVICE)  # severity -> promise
@@ -161,7 +174,17 @@ class Config:
         return tuple(s.key for s in self.stages)
 
     def table_path(self, table: str) -> Path:
-        return self.data_dir / self.tables[table].file
+        """The table's file: as configured, else the one ``<table>.<extension>`` (DATA_EXTENSIONS) in the data
+        folder, ``<table>.csv`` when there is none. Two of them is a ConfigError naming both."""
+        t = self.tables[table]
+        if t.file_set:
+            return self.data_dir / t.file
+        found = [path for ext in DATA_EXTENSIONS if (path := self.data_dir / f"{table}{ext}").exists()]
+        if len(found) > 1:
+            raise ConfigError([ConfigProblem(self.source, f"data.{table}.file",
+                                             f"both {found[0].name} and {found[1].name} are in {self.data_dir}",
+                                             f"set data.{table}.file to the one to use, or remove the other")])
+        return found[0] if found else self.data_dir / t.file
 
 
 def _is_int(v: Any) -> bool:
@@ -221,7 +244,7 @@ TIER_KEYS: dict[str, Check] = {
 }
 BUILD_KEYS: dict[str, Check] = {"output": STR, "content": STR, "templates": STR, "max_problems": POS_INT}
 TABLE_KEYS: dict[str, Check] = {
-    "file": STR, "encoding": STR,
+    "file": STR, "encoding": STR, "sheet": STR, "header_row": POS_INT, "query": STR, "table": STR,
     "columns": (lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
                 "a table of canonical name = \"header in the file\""),
 }
@@ -236,6 +259,7 @@ SERVICE_KEYS: dict[str, Check] = {
                         f"a number of days above 0, at most {MAX_DAYS}"),
 }
 TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build", "tiers", "service", "grading", "appraisal", "privacy")
+TOP_KEYS = (*TOP_KEYS, "teams", "audiences")  # sitegen/audience_config.py
 
 
 class _Collector:
@@ -338,6 +362,8 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
     service = _service(c, raw.get("service", {}))
     grading = parse_grading(c, raw.get("grading", {}), tuple(s.key for s in stages))
     appraisal = parse_appraisal(c, raw.get("appraisal", {}))
+    teams = parse_teams(c, raw.get("teams", {}))
+    audiences = parse_audiences(c, raw.get("audiences"), teams)
     privacy = parse_privacy(c, raw.get("privacy", {}))
     if c.problems:
         raise ConfigError(c.problems)
@@ -349,6 +375,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
         templates_dir=(root / build.get("templates", "templates")).resolve(),
         max_problems=build.get("max_problems", 200), contact_every_days=contact_days,
         service=service, grading=grading, appraisal=appraisal, privacy=privacy,
+        audiences=audiences, teams=teams,
     )
 
 
@@ -396,16 +423,21 @@ def _data(c: _Collector, raw: Any, root: Path) -> tuple[Path, dict[str, Table]]:
     if not isinstance(raw, dict):
         c.add("data", "must be a table")
         raw = {}
-    schema = {"dir": STR, **{t: (lambda v: isinstance(v, dict), "a table") for t in TABLES}}
+    schema = {"dir": STR, "workbook": STR, "url": STR,
+              **{t: (lambda v: isinstance(v, dict), "a table") for t in TABLES}}
     values = c.section(raw, "data", schema)
+    data_dir = (root / values.get("dir", "data")).resolve()
     tables = {}
     for name in TABLES:
         t = c.section(values.get(name, {}), f"data.{name}", TABLE_KEYS)
         tables[name] = Table(
             file=t.get("file", f"{name}.csv"),
             columns=MappingProxyType(dict(t.get("columns", {}))),
-            encoding=t.get("encoding"),
+            encoding=t.get("encoding"), file_set="file" in t, sheet=t.get("sheet"), header_row=t.get("header_row"),
+            workbook=values.get("workbook") if "file" not in t else None, url=values.get("url"),
+            query=t.get("query"), table=t.get("table"),
         )
+        _check_source(c, name, t, values)
         if t.get("encoding"):
             try:
                 "".encode(t["encoding"])
@@ -413,7 +445,24 @@ def _data(c: _Collector, raw: Any, root: Path) -> tuple[Path, dict[str, Table]]:
                 c.add(f"data.{name}.encoding", f"unknown encoding {t['encoding']!r}", "e.g. utf-8, gb18030")
         if t.get("columns"):
             _check_column_map(c, name, t["columns"])
-    return (root / values.get("dir", "data")).resolve(), tables
+    return data_dir, tables
+
+
+def _check_source(c: _Collector, name: str, t: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    """A table is read from one place: a file (a workbook's sheet), or a database ``query`` or ``table``."""
+    prefix = f"data.{name}"
+    if "query" in t and "table" in t:
+        c.add(prefix, "query and table together", "read the table with one of them")
+    if "file" in t and ({"query", "table"} & set(t)):
+        c.add(prefix, "file and query/table together", "a table comes from a file or from the database, not both")
+    elif ({"query", "table"} & set(t)) and "url" not in data:
+        c.add(f"{prefix}.{'query' if 'query' in t else 'table'}", "needs the database: [data] url is not set",
+              "add url = \"crm.db\" (SQLite), \"crm.duckdb\" or a SQLAlchemy URL under [data]")
+    for key in ("sheet", "header_row"):
+        if key in t and ({"query", "table"} & set(t)):
+            c.add(f"{prefix}.{key}", "only for workbooks", "a database table has no sheet")
+        elif key in t and "file" in t and Path(t["file"]).suffix.lower() in (".csv", ".parquet"):
+            c.add(f"{prefix}.{key}", "only for workbooks", f"{t['file']} is not a workbook")
 
 
 def _check_column_map(c: _Collector, table: str, columns: Mapping[str, str]) -> None:

@@ -91,6 +91,42 @@ def site_zh(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_demo(demo_site, tmp_path_factory.mktemp("browser-zh"), "zh-CN")
 
 
+# An audience of the demo data (docs/configuration.md, "Audiences"): one region, some sections hidden.
+AUDIENCE_CONFIG = """
+[[audiences]]
+name = "east"
+region = ["East China"]
+sections = ["funnel", "pipeline", "customers", "reports"]
+contacts = false
+company_totals = true
+
+[[audiences]]
+name = "south"
+region = ["South China"]
+"""
+
+
+@pytest.fixture(scope="session")
+def site_audience(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site built for the audience ``east`` of :data:`AUDIENCE_CONFIG` (output folder)."""
+    from sitegen.audience import select_audience
+    from sitegen.build import build_site
+    from sitegen.config import load_config
+
+    root = tmp_path_factory.mktemp("audience-east")
+    shutil.copytree(demo_site / "data", root / "data")
+    (root / "sitegen.toml").write_text(AUDIENCE_CONFIG, encoding="utf-8")
+    return build_site(select_audience(load_config(cwd=root), "east"), as_of=AS_OF, jobs=1).out
+
+
+def audience_pages(out: Path) -> list[str]:
+    """A handful of pages of the audience build: the dashboard, each shown section's index, a customer, a deal."""
+    customer = sorted((out / "customers").glob("*/index.html"))[0].parent.name
+    deal = sorted((out / "pipeline" / "deals").glob("*/index.html"))[-1].parent.name
+    return ["index.html", "funnel/index.html", "pipeline/index.html", "customers/index.html",
+            f"customers/{customer}/index.html", f"pipeline/deals/{deal}/index.html", "reports/index.html"]
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         pass

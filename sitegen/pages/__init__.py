@@ -61,6 +61,12 @@ class Site:
     playbook_problems: tuple[Any, ...] = ()  # the playbook's warnings (errors stop the build before pages)
     reviews: Any = None                      # sitegen.reviews.Reviews (None: no review files read)
     review_problems: tuple[Any, ...] = ()    # the review files' warnings
+    company_kpis: Mapping[str, Any] | None = None  # the whole company's KPIs beside an audience's (company_totals)
+
+    def shows(self, section: str) -> bool:
+        """True when the site has ``section`` (a NAV key): an audience's site may leave sections out."""
+        audience = self.config.audience
+        return audience is None or audience.shows(section)
 
     @cached_property
     def actions(self) -> list[Any]:
@@ -95,19 +101,24 @@ class Site:
         for frame in (m.scorecard, m.customers, m.opportunities, m.orders):
             if "owner" in frame:
                 names.update(str(o) for o in frame["owner"].dropna().unique())
-        return unique_slugs(sorted(names), "owner")
+        if not self.shows("team"):
+            return {}
+        from sitegen.audience import own_owners  # (it imports this package's dependencies)
+
+        own = own_owners(self.config.audience, self.dataset)
+        return unique_slugs(sorted(names if own is None else names & own), "owner")
 
     @cached_property
     def deal_hrefs(self) -> dict[str, str]:
         """Deal id -> root-relative link to its page (open deals and deals closed in the window)."""
         from sitegen.pages.deals import deal_hrefs  # (that module imports this one)
 
-        return deal_hrefs(self)
+        return deal_hrefs(self) if self.shows("pipeline") else {}
 
     def customer_href(self, customer_id: Any) -> str | None:
         """Root-relative link to a customer's page, None for unknown ids."""
         slug = self.customer_slugs.get(customer_id) if customer_id is not None else None
-        return f"customers/{slug}/index.html" if slug else None
+        return f"customers/{slug}/index.html" if slug and self.shows("customers") else None
 
     def owner_href(self, owner: Any) -> str | None:
         slug = self.owner_slugs.get(owner) if owner is not None else None
@@ -191,7 +202,8 @@ def common(site: Site, path: str, section: str, title: str, *, title_is_label: b
     ``title`` is a UI label to translate, or (``title_is_label=False``) text from the data.
     """
     return {
-        "root": root_prefix(path), "section": section, "title": title, "title_is_label": title_is_label, "nav": NAV,
+        "root": root_prefix(path), "section": section, "title": title, "title_is_label": title_is_label,
+        "nav": tuple(item for item in NAV if site.shows(item[0])),
         "site_title": site.config.site.title, "as_of": site.metrics.as_of.date(), "currency": site.config.site.currency,
         "site_public": site.config.site.public,  # false: every page asks search engines to stay away (base.html)
     }
@@ -220,8 +232,11 @@ def sections(site: Site) -> list[Section]:
     """Every section of the site, in the fixed order of :data:`SECTIONS`."""
     import importlib
 
+    from sitegen.audience import hidden_modules
+
+    hidden = hidden_modules(site.config.audience)
     return [Section(name, partial(importlib.import_module(f"sitegen.pages.{name}").pages, site), name in PER_ENTITY)
-            for name in SECTIONS]
+            for name in SECTIONS if name not in hidden]
 
 
 def collect(site: Site) -> Iterator[Page | File]:

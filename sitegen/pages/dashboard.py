@@ -80,6 +80,21 @@ def month_tiles(site: Site) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return period, out
 
 
+COMPANY_TILES = (  # kpi key, label, format: the whole company's headline figures beside an audience's
+    ("revenue_ytd", "Revenue this year", "money"), ("revenue_window", "Revenue (last 12 months)", "money"),
+    ("open_pipeline", "Open pipeline", "money"), ("weighted_pipeline", "Weighted pipeline", "money"),
+    ("win_rate", "Win rate", "pct"), ("at_risk_customers", "At-risk customers", "number"),
+)
+
+
+def company_tiles(site: Site) -> list[dict[str, Any]]:
+    """The whole company's headline figures, for an audience allowed ``company_totals``; none otherwise."""
+    k = site.company_kpis
+    if k is None:
+        return []
+    return [tile(label, k.get(key), fmt, "index.html#company") for key, label, fmt in COMPANY_TILES]
+
+
 def pipeline_tiles(site: Site) -> list[dict[str, Any]]:
     k = site.metrics.kpis
     return [
@@ -183,6 +198,7 @@ def pages(site: Site) -> Iterator[Page]:
     context = common(site, "index.html", "dashboard", "Dashboard")
     context.update(
         period=period, month_tiles=this_month, pipeline_tiles=pipeline_tiles(site), window_tiles=window,
+        company_tiles=company_tiles(site),
         revenue_chart=trend_chart(site), funnel_chart=funnel_charts(stage_rows(site))[0],
         forecast_chart=forecast_chart(site, months=6), owners_below=owners_below_threshold(site),
         action_deals=action_deals(site), action_customers=action_customers(site),

@@ -109,7 +109,10 @@ def pages(site: Site) -> Iterator[File]:
         deals = m.opportunities.assign(url=[hrefs.get(oid, "") for oid in ids])
         return csv_bytes(opportunity_rows(deals.reindex(columns=list(OPPORTUNITY_COLUMNS))))
 
-    yield File("data/customers.csv", customers_csv)
-    yield File("data/opportunities.csv", opportunities_csv)
-    yield File("data/team.csv", partial(team.team_csv, site))  # the rep appraisal scorecard (SPEC §7)
+    if site.shows("customers"):  # an audience's site has no download of a section it does not show
+        yield File("data/customers.csv", customers_csv)
+    if site.shows("pipeline"):
+        yield File("data/opportunities.csv", opportunities_csv)
+    if site.shows("team"):
+        yield File("data/team.csv", partial(team.team_csv, site))  # the rep appraisal scorecard (SPEC §7)
     yield File("data/actions.csv", partial(reviews.actions_csv, site))  # review actions as of the build date

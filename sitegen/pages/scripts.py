@@ -26,18 +26,18 @@ def search_entries(site: Site) -> list[list[Any]]:
     """[title, root-relative url, kind, extra text] for customers, owners, playbook pages and reports."""
     m = site.metrics
     entries: list[list[Any]] = []
-    for owner, slug in sorted(site.owner_slugs.items()):
+    for owner, slug in sorted(site.owner_slugs.items()):  # (none when the team section is hidden)
         entries.append([owner, f"team/{slug}/index.html", "owner", ""])
-    customers = m.customers
+    customers = m.customers if site.shows("customers") else m.customers.iloc[:0]  # an audience may hide sections
     ids, names = customers["customer_id"].astype(str).tolist(), customers["name"].astype(str).tolist()
     extra = customers["region"].fillna("").astype(str).tolist() if "region" in customers else [""] * len(ids)
     for cid, name, region in zip(ids, names, extra):
         entries.append([name, site.customer_href(cid), "customer", f"{cid} {region}".strip()])
-    if site.playbook is not None:
+    if site.playbook is not None and site.shows("playbook"):
         for doc in site.playbook.documents:
             text = " ".join(filter(None, (doc.summary, (doc.text or "")[:PLAYBOOK_TEXT])))
             entries.append([doc.title, doc.url, "playbook", text])
-    for label in m.periods["period"].tolist() if len(m.periods) else ():
+    for label in m.periods["period"].tolist() if len(m.periods) and site.shows("reports") else ():
         entries.append([label, f"reports/{label}/index.html", "report", ""])
     return entries
 
