@@ -188,3 +188,20 @@ def test_dark_mode_changes_the_palette(site_en, serve, probe) -> None:
     assert background == "rgb(18, 22, 28)"
     font = view.page.evaluate("getComputedStyle(document.querySelector('.chart .xtick text')).fill")
     assert font == "rgb(230, 233, 238)"
+
+
+def test_audience_build_pages_load_draw_and_search_without_hidden_sections(site_audience, serve, probe) -> None:
+    """An audience's site (tests/conftest.py): its pages load without errors and draw their charts, the
+    navigation lists only its sections, and the search finds its customers but no owner (team hidden)."""
+    from tests.conftest import audience_pages
+
+    base = serve(site_audience)
+    view = probe()
+    for path in audience_pages(site_audience):
+        view.open(base + path)
+        wait_for_charts(view.page)
+        assert not view.errors, (path, view.errors)
+    view.open(base + "index.html")
+    nav = view.page.locator("nav[aria-label] a").all_inner_texts()
+    assert nav == ["Dashboard", "Funnel", "Pipeline", "Customers", "Reports"]
+    assert view.page.locator("#company .tile").count() == 6

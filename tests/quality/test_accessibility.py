@@ -134,3 +134,14 @@ def test_open_site_search_has_no_serious_accessibility_violation(sites, serve, t
     tab.locator("#search-results a").first.wait_for()
     violations = audit(tab, axe_script, f"{language} index.html with search results open")
     assert not violations, report(violations)
+
+
+@pytest.mark.parametrize("index", range(7))
+def test_audience_build_has_no_serious_accessibility_violation(site_audience, serve, tab, axe_script, index) -> None:
+    """The pages of an audience's site (tests/conftest.py ``audience_pages``), hidden sections' links made spans."""
+    from tests.conftest import audience_pages
+
+    path = audience_pages(site_audience)[index]
+    tab.goto(serve(site_audience) + path)
+    violations = audit(tab, axe_script, f"audience {path}")
+    assert not violations, report(violations)

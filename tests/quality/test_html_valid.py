@@ -97,3 +97,12 @@ def test_every_page_of_the_demo_build_is_valid_html(vnu: Path, sites, language: 
     errors = [m for m in messages if file_of(m) != canary
               and not any(p.search(m.get("message", "")) for p in FALSE_POSITIVES)]
     assert not errors, readable(errors, [out, tmp_path])
+
+
+def test_pages_of_an_audience_build_are_valid_html(vnu: Path, site_audience: Path) -> None:
+    """A handful of pages of an audience's site (tests/conftest.py: sections hidden, links to them made spans)."""
+    from tests.conftest import audience_pages
+
+    pages = [site_audience / path for path in audience_pages(site_audience)]
+    errors = [m for m in validate(vnu, pages) if not any(p.search(m.get("message", "")) for p in FALSE_POSITIVES)]
+    assert not errors, readable(errors, [site_audience])
