@@ -76,7 +76,38 @@ def build_demo(demo_site: Path, root: Path, language: str = "en") -> Path:
 
     shutil.copytree(demo_site / "data", root / "data")
     (root / "sitegen.toml").write_text(f'[site]\nlanguage = "{language}"\n', encoding="utf-8")
+    reviews = root / "content" / "reviews"
+    reviews.mkdir(parents=True)
+    (reviews / "2026-05.md").write_text(DEMO_REVIEW, encoding="utf-8")  # the gates see a review and its actions
     return build_site(load_config(cwd=root), as_of=AS_OF).out
+
+
+# A review of the month the gates' report page shows (reports/2026-05): one action still open (so it is
+# overdue and carried over to later reports and the dashboard) and one done.
+DEMO_REVIEW = """---
+title: "Monthly review 2026-05"
+date: 2026-05-31
+attendees: ["Sales team"]
+actions:
+  - id: 2026-05-key-accounts
+    what: "Call every key account that has not ordered for 60 days"
+    owner: "黄磊"
+    due: 2026-06-10
+    status: open
+  - what: "Close the deals whose close date passed more than 30 days ago"
+    owner: "王丽"
+    due: 2026-06-05
+    status: done
+---
+
+## Analysis
+
+Revenue against target; the largest movements against the previous month.
+
+## Decisions
+
+- Key accounts that stopped ordering get a call before the next review.
+"""
 
 
 @pytest.fixture(scope="session")
