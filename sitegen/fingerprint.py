@@ -5,7 +5,8 @@ output still holds every file it listed, the build has nothing to do: same input
 as-of date give byte-identical output (DESIGN: deterministic). That makes a rebuild after
 a data commit that did not change the data, or a second CI run, take about a second.
 
-What goes in: the resolved configuration and as-of date, the bytes of every input table,
+What goes in: the resolved configuration and as-of date, the bytes of every input table (a workbook's file;
+for a database the SQLite or DuckDB file with its journal, or the rows a server returns: see ``_add_table``),
 of the site's templates, playbook and ``static/`` files (copied to the output root), of
 sitegen's own code, default templates and playbook, and the versions of the libraries
 that shape the output. Hashing reads the files (BLAKE2b, about 1 GB/s), so a touched
@@ -28,7 +29,8 @@ from sitegen.config import TABLES, Config
 from sitegen.resources import PACKAGE, default_content, default_templates
 
 # Libraries whose version can change the bytes of a page or a data file.
-LIBRARIES = ("sitegen", "jinja2", "markdown", "nh3", "pandas", "numpy", "pyarrow", "plotly", "orjson")
+LIBRARIES = ("sitegen", "jinja2", "markdown", "nh3", "pandas", "numpy", "pyarrow", "plotly", "orjson", "python-calamine",
+             "duckdb")
 CHUNK = 1 << 20
 
 
@@ -48,7 +50,7 @@ def fingerprint(config: Config, as_of: pd.Timestamp) -> str:
     for name in LIBRARIES:
         add("version", f"{name}={_version(name)}")
     for name in TABLES:
-        _add_file(h, f"table:{name}", config.table_path(name))
+        _add_table(h, name, config)
     for label, folder in (("code", PACKAGE), ("default-templates", default_templates()),
                           ("default-content", default_content()), ("snapshots", config.data_dir / "snapshots"),
                           ("templates", config.templates_dir),
@@ -56,6 +58,24 @@ def fingerprint(config: Config, as_of: pd.Timestamp) -> str:
         for path in _files(folder):
             _add_file(h, f"{label}:{path.relative_to(folder).as_posix()}", path)
     return h.hexdigest()
+
+
+def _add_table(h: "hashlib._Hash", name: str, config: Config) -> None:
+    """A table's input: its file, its workbook, or its database: the file of SQLite and DuckDB (and the
+    journal beside it, which may hold changes not yet written back), the rows themselves for a server."""
+    t = config.tables[name]
+    if t.query or t.table:
+        from sitegen.dataset.sources.sql import database, result_digest
+        db = database(t.url or "", config.data_dir)
+        if db.path is None:
+            h.update(b"table:" + name.encode() + b"\0rows\0" + result_digest(db, t.table, t.query))
+            return
+        for suffix in ("", "-wal", ".wal"):
+            _add_file(h, f"table:{name}:database{suffix}", db.path.with_name(db.path.name + suffix))
+        return
+    if t.workbook:
+        _add_file(h, f"table:{name}:workbook", config.data_dir / t.workbook)
+    _add_file(h, f"table:{name}", config.table_path(name))
 
 
 def _version(name: str) -> str:

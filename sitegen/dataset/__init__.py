@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -16,6 +16,7 @@ from sitegen.dataset.factors import normalise_factors
 from sitegen.dataset.load import LINE, Labels, read_table
 from sitegen.dataset.problems import Problem, ProblemLog
 from sitegen.dataset.schema import SCHEMA
+from sitegen.dataset.sources import SourceTable, plan_sources
 
 VALIDATORS = {
     "pipeline": validate.validate_pipeline,
@@ -62,13 +63,19 @@ def load_dataset(config: Config) -> Dataset:
     tables: dict[str, pd.DataFrame] = {}
     ids: dict[str, dict[str, Labels]] = {}
     files: dict[str, str] = {}
+    sources = plan_sources(config, log, lambda path: display_path(path, config.root))
+    named: dict[str, SourceTable] = {}  # display -> a table whose problems are renamed (sheet header, row key)
     for name in TABLES:
-        path = config.table_path(name)
-        display = display_path(path, config.root)
-        files[name] = display
-        if not path.exists():
+        files[name] = display = sources[name].display if name in sources else \
+            display_path(config.table_path(name), config.root)
+        if name not in sources:
             continue
-        loaded = read_table(path, display, SCHEMA[name], config, log)
+        read: list[SourceTable] = []
+        loaded = read_table(sources[name], display, SCHEMA[name], config, log, read)
+        if read:
+            files[name] = display = read[0].display
+            if read[0].keyed or read[0].header_line != 1:
+                named[display] = read[0]
         if loaded is None:
             continue
         frame, ids[name] = loaded
@@ -77,7 +84,7 @@ def load_dataset(config: Config) -> Dataset:
         if name == "pipeline":
             frame = normalise_factors(frame, display, log)
         tables[name] = frame
-    if not (config.table_path("pipeline").exists() or config.table_path("orders").exists()):
+    if "pipeline" not in sources and "orders" not in sources:
         log.add(display_path(config.data_dir, config.root), 0, "",
                 "neither pipeline nor orders data found",
                 f"put {config.tables['pipeline'].file} and/or {config.tables['orders'].file} in the data folder")
@@ -85,10 +92,20 @@ def load_dataset(config: Config) -> Dataset:
     from sitegen.dataset.snapshots import load_snapshots  # (it imports this package's modules)
     snapshots = load_snapshots(config, log, lambda path: display_path(path, config.root))
     return Dataset(
-        tables=MappingProxyType(tables), problems=tuple(log.sorted()), error_count=log.errors,
-        warning_count=log.warnings, files=MappingProxyType(files), problem_counts=MappingProxyType(dict(log.counts)),
+        tables=MappingProxyType(tables), problems=tuple(_named(p, named) for p in log.sorted()),
+        error_count=log.errors, warning_count=log.warnings, files=MappingProxyType(files), problem_counts=MappingProxyType(dict(log.counts)),
         snapshots=snapshots,
     )
+
+
+def _named(problem: Problem, named: Mapping[str, SourceTable]) -> Problem:
+    """The problem with its row named as its source names rows: a workbook's header row, a database row's key
+    (``pipeline (opportunity_id=O17)``). Problems are sorted before, so rows keep their order."""
+    source = named.get(problem.file)
+    if source is None:
+        return problem
+    file, line = source.place(problem.line)
+    return problem if (file, line) == (problem.file, problem.line) else replace(problem, file=file, line=line)
 
 
 __all__ = ["Dataset", "Problem", "load_dataset", "LINE"]

@@ -11,9 +11,8 @@ per distinct value, so a million order lines with fifty thousand customer ids ho
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -27,7 +26,8 @@ from sitegen.config import DATE_RANGE_HINT, Config
 from sitegen.dataset.headers import header_key, match_headers, missing_hint  # header_key: config imports it here
 from sitegen.dataset.parse import parse_amounts, parse_probabilities, read_dates, true_mask
 from sitegen.dataset.problems import ProblemLog
-from sitegen.dataset.read import RawTable, read_csv_columns
+from sitegen.dataset.read import RawTable
+from sitegen.dataset.sources import Source, SourceTable, file_source, read_source, typed_cells
 from sitegen.dataset.schema import Column, TableSpec
 
 LINE = "_line"  # helper column: the row's line number in its file
@@ -66,50 +66,29 @@ class LoadedTable(NamedTuple):
     ids: dict[str, Labels]  # the id columns' labels, for the reference checks
 
 
-def read_table(path: Path, display: str, spec: TableSpec, config: Config, log: ProblemLog) -> LoadedTable | None:
-    """Load ``path`` per ``spec``; return None when the file cannot be used at all (errors logged)."""
-    raw = _read_bytes(path, display, log)
-    if raw is None:
-        return None
-    table = read_csv_columns(raw, config.tables[spec.name].encoding, display, spec.name, log)
-    del raw
+def read_table(path: Path | Source, display: str, spec: TableSpec, config: Config, log: ProblemLog,
+               read: list[SourceTable] | None = None) -> LoadedTable | None:
+    """Load ``path`` (a file, or any :class:`Source`) per ``spec``; return None when it cannot be used at all
+    (errors logged). Problems name the table as its source does (``table.display``: a sheet adds its name);
+    the table as read, without its cells, is appended to ``read`` (it names rows in problems)."""
+    settings = config.tables[spec.name]
+    table = read_source(path if isinstance(path, Source) else file_source(path, display, settings),
+                        settings, spec.name, log)
     if table is None:
         return None
+    display = table.display
     if table.num_rows == 0:
         log.add(display, 1, "", "file has a header but no rows", "the table is treated as empty", "warning")
-    columns = _map_columns(table, display, spec, config.tables[spec.name].columns, log)
+    columns = _map_columns(table, display, spec, settings.columns, log)
     lines = table.lines
+    if columns is not None:
+        table = typed_cells(table, columns, spec)  # database row keys, workbook date serials
+    if read is not None:
+        read.append(dataclasses.replace(table, columns=[]))
     del table  # from here on ``columns`` holds the only reference to each column's cells
     if columns is None:
         return None
     return _coerce(columns, lines, display, spec, config, log)
-
-
-def _read_bytes(path: Path, display: str, log: ProblemLog) -> bytes | None:
-    """The file's bytes; None (an error logged) when it cannot be read, is empty, or is not a regular file:
-    a named pipe would block the build forever, a folder or device is no CSV. Opened without blocking and
-    checked again once open, so nothing can swap a pipe in between."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return _not_a_file(os.stat(path).st_mode, display, log)
-        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as f:
-            mode = os.fstat(f.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                return _not_a_file(mode, display, log)
-            raw = f.read()
-    except OSError as exc:
-        log.add(display, 0, "", f"cannot read file: {exc.strerror}", "check the path and permissions")
-        return None
-    if raw.isspace() or not raw:  # isspace stops at the first other byte: no copy, unlike strip()
-        log.add(display, 1, "", "file is empty", "it needs at least a header row with the column names")
-        return None
-    return raw
-
-
-def _not_a_file(mode: int, display: str, log: ProblemLog) -> None:
-    kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else \
-        "a socket" if stat.S_ISSOCK(mode) else "a device"
-    log.add(display, 0, "", f"not a regular file ({kind})", "the table must be a CSV file; check [data] in the config")
 
 
 def _map_columns(table: RawTable, display: str, spec: TableSpec, column_map,

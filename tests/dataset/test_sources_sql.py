@@ -1,0 +1,154 @@
+"""Database sources: SQLite (stdlib) and DuckDB hold the demo tables and build the same site as the CSV files;
+problems name the table and the row's key; table names are quoted; config mistakes are config errors."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sitegen.build import build_site
+from sitegen.config import TABLES, load_config, parse_config
+from sitegen.dataset import load_dataset
+from sitegen.demo import generate_demo_data
+from sitegen.errors import ConfigError
+from sitegen.fingerprint import fingerprint
+
+AS_OF = "2026-06-30"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo site (CSV files), built once."""
+    root = tmp_path_factory.mktemp("sql") / "csv"
+    generate_demo_data(root / "data", customers=30, seed=2, as_of=date(2026, 6, 30))
+    build_site(load_config(cwd=root), as_of=AS_OF, jobs=1)
+    return root
+
+
+def _tables(demo: Path) -> dict[str, Path]:
+    return {name: demo / "data" / f"{name}.csv" for name in TABLES if (demo / "data" / f"{name}.csv").exists()}
+
+
+def _site(demo: Path, root: Path, database: str, tables: dict[str, str]) -> Path:
+    """A site whose data folder holds the database (and the pipeline snapshots, which stay files)."""
+    (root / "data").mkdir(parents=True)
+    shutil.copytree(demo / "data" / "snapshots", root / "data" / "snapshots")
+    lines = ["[data]", f'url = "{database}"']
+    for name, how in tables.items():
+        lines += [f"[data.{name}]", how]
+    (root / "sitegen.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def _compared(folder: Path) -> dict[str, bytes]:
+    """data/metrics.json and the customer pages, by path."""
+    files = [folder / "data" / "metrics.json", *sorted((folder / "customers").rglob("*.html"))]
+    assert len(files) > 10
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
+def test_sqlite_holding_the_demo_tables_builds_the_same_site_as_the_csv_files(demo: Path, tmp_path: Path) -> None:
+    root = _site(demo, tmp_path / "sqlite", "crm.db",
+                 {name: f'table = "{name}"' for name in _tables(demo)})
+    with sqlite3.connect(root / "data" / "crm.db") as con:  # typed as pandas reads them: numbers are numbers
+        for name, path in _tables(demo).items():
+            pd.read_csv(path, keep_default_na=False, na_values=[""]).to_sql(name, con, index=False)
+    con.close()
+    result = build_site(load_config(cwd=root), as_of=AS_OF, jobs=1)
+    assert result.dataset.error_count == 0
+    assert _compared(root / "output") == _compared(demo / "output")
+
+
+def test_duckdb_holding_the_demo_tables_builds_the_same_site_as_the_csv_files(demo: Path, tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb", reason="pip install -e '.[test]' installs duckdb")
+    tables = _tables(demo)
+    how = {name: f'query = "SELECT * FROM {name}"' if name == "orders" else f'table = "{name}"' for name in tables}
+    root = _site(demo, tmp_path / "duckdb", "duckdb:///crm.duckdb", how)
+    con = duckdb.connect(str(root / "data" / "crm.duckdb"))  # DuckDB's own types: DATE, DOUBLE, BIGINT
+    for name, path in tables.items():
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv_auto(?, header = true)", [str(path)])
+    assert con.execute("SELECT data_type FROM information_schema.columns WHERE table_name = 'orders' "
+                       "AND column_name = 'order_date'").fetchone() == ("DATE",)
+    con.close()
+    result = build_site(load_config(cwd=root), as_of=AS_OF, jobs=1)
+    assert result.dataset.error_count == 0
+    assert _compared(root / "output") == _compared(demo / "output")
+
+
+def _sqlite_site(tmp_path: Path, rows: list[tuple], table: str = "deals") -> Path:
+    (tmp_path / "data").mkdir(parents=True)
+    quoted = '"' + table.replace('"', '""') + '"'
+    with sqlite3.connect(tmp_path / "data" / "crm.db") as con:
+        con.execute(f"CREATE TABLE {quoted} (opportunity_id TEXT, stage TEXT, created_date TEXT, amount)")
+        con.executemany(f"INSERT INTO {quoted} VALUES (?, ?, ?, ?)", rows)
+    con.close()
+    return tmp_path
+
+
+def test_problems_name_the_table_and_the_row_key(tmp_path: Path) -> None:
+    root = _sqlite_site(tmp_path, [("O1", "Lead", "2026-03-05", 100.5), ("O17", "Lead", "2026-03-05", "lots"),
+                                   (None, "Lead", "yesterday", 5)])
+    config = parse_config({"data": {"url": "sqlite:///crm.db", "pipeline": {"table": "deals"}}}, root=root)
+    shown = [p.format() for p in load_dataset(config).problems]
+    assert "deals (opportunity_id=O17): column amount: not a number: 'lots' " \
+           "(write digits like 1234.50; ¥, $ and thousands separators are fine)" in shown
+    assert any(s.startswith("deals (row 3): column created_date: not a date") for s in shown)
+    assert any(s.startswith("deals (row 3): column opportunity_id: missing value") for s in shown)
+
+
+def test_a_query_is_named_after_the_sitegen_table_and_its_header_problems_after_the_table(tmp_path: Path) -> None:
+    root = _sqlite_site(tmp_path, [("O1", "Lead", "2026-03-05", 1)])
+    query = "SELECT opportunity_id, created_date FROM deals"
+    config = parse_config({"data": {"url": "crm.db", "pipeline": {"query": query}}}, root=root)
+    shown = [p.format() for p in load_dataset(config).problems]
+    assert any(s.startswith("pipeline: column stage: required column is missing") for s in shown), shown
+
+
+def test_table_names_are_quoted_as_identifiers(tmp_path: Path) -> None:
+    root = _sqlite_site(tmp_path, [("O1", "Lead", "2026-03-05", 1)], table='my "deals"; DROP TABLE x')
+    config = parse_config({"data": {"url": "crm.db", "pipeline": {"table": 'my "deals"; DROP TABLE x'}}}, root=root)
+    dataset = load_dataset(config)
+    assert dataset.error_count == 0 and len(dataset.tables["pipeline"]) == 1
+
+
+def test_an_unreadable_database_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    config = parse_config({"data": {"url": "missing.db", "pipeline": {"table": "deals"}}}, root=tmp_path)
+    shown = [p.format() for p in load_dataset(config).problems]
+    assert any(s.startswith("deals: cannot read the database: no database file") for s in shown), shown
+    root = _sqlite_site(tmp_path / "b", [("O1", "Lead", "2026-03-05", 1)])
+    config = parse_config({"data": {"url": "crm.db", "pipeline": {"query": "SELEC nonsense"}}}, root=root)
+    assert any("cannot read the database: near \"SELEC\"" in p.format() for p in load_dataset(config).problems)
+
+
+def test_a_changed_database_changes_the_fingerprint(tmp_path: Path) -> None:
+    root = _sqlite_site(tmp_path, [("O1", "Lead", "2026-03-05", 1)])
+    config = parse_config({"data": {"url": "crm.db", "pipeline": {"table": "deals"}}}, root=root)
+    before = fingerprint(config, pd.Timestamp(AS_OF))
+    assert fingerprint(config, pd.Timestamp(AS_OF)) == before
+    with sqlite3.connect(root / "data" / "crm.db") as con:
+        con.execute("UPDATE deals SET amount = 2")
+    con.close()
+    assert fingerprint(config, pd.Timestamp(AS_OF)) != before
+
+
+@pytest.mark.parametrize("data, key, message", [
+    ({"url": "crm.db", "pipeline": {"file": "p.csv", "table": "deals"}}, "data.pipeline",
+     "file and query/table together"),
+    ({"url": "crm.db", "pipeline": {"query": "SELECT 1", "table": "deals"}}, "data.pipeline",
+     "query and table together"),
+    ({"pipeline": {"table": "deals"}}, "data.pipeline.table", "needs the database: [data] url is not set"),
+    ({"url": "crm.db", "pipeline": {"table": "deals", "sheet": "x"}}, "data.pipeline.sheet", "only for workbooks"),
+    ({"url": "crm.db", "pipeline": {"tabel": "deals"}}, "data.pipeline.tabel", "unknown key"),
+    ({"pipeline": {"file": "p.csv", "header_row": 2}}, "data.pipeline.header_row", "only for workbooks"),
+    ({"pipeline": {"file": "p.xlsx", "header_row": 0}}, "data.pipeline.header_row", "must be a whole number above 0"),
+])
+def test_config_mistakes_about_sources_are_config_errors(tmp_path: Path, data: dict, key: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"data": data}, root=tmp_path)
+    assert any(p.key == key and p.message.startswith(message) for p in caught.value.problems), caught.value
