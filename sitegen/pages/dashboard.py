@@ -19,7 +19,7 @@ from sitegen.pages.pipeline import forecast_chart
 from sitegen.pages.reviews import overdue_actions
 from sitegen.pages.rows import records, target_line
 from sitegen.pages.team import owners_below_threshold
-from sitegen.pages.tiles import delta, tile
+from sitegen.pages.tiles import report_delta, tile
 
 ACTION_ROWS = 10  # rows per action list; the full list is one click away
 MONTH_TILES = (  # period figure, input it needs, label, format, its target, link to the rows (default: the report)
@@ -63,6 +63,9 @@ def month_tiles(site: Site) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     last_12 = [periods.month(m.as_of - pd.DateOffset(months=k)).label for k in range(11, -1, -1)]
     report = f"reports/{current.label}/index.html"
     goals = period_goals(row.to_dict(), None, "month", bool(row.get("complete", False)), site.config)
+    report_json = m.reports.get(current.label)  # a running month compares the same days (metrics/reports.py)
+    running = bool(report_json) and not report_json.get("complete", True)
+    labels = ("vs same days last month", "vs same days a year ago") if running else ("vs last month", "vs a year ago")
     out = []
     for column, needs, label, fmt, target_column, href in MONTH_TILES:
         if column not in months or not m.inputs.get(needs):
@@ -73,8 +76,8 @@ def month_tiles(site: Site) -> tuple[dict[str, Any], list[dict[str, Any]]]:
                         target=row.get(target_column) if target_column and pd.notna(row.get(target_column))
                         else goal.get("target"),
                         met=goal.get("met"), note=goal.get("note"),
-                        deltas=[delta(row.get(column), series.get(row.get("previous")), "vs last month"),
-                                delta(row.get(column), series.get(row.get("year_ago")), "vs a year ago")],
+                        deltas=[report_delta(report_json, "previous", column, labels[0], fmt),
+                                report_delta(report_json, "year_ago", column, labels[1], fmt)],
                         spark=[series.get(p) for p in last_12]))
     period = {"label": current.label, "to_date": bool(m.as_of < current.end)}
     return period, out
@@ -99,7 +102,7 @@ def pipeline_tiles(site: Site) -> list[dict[str, Any]]:
     k = site.metrics.kpis
     return [
         tile("Revenue this year", k.get("revenue_ytd"), "money", "team/index.html#scorecard",
-             target=k.get("target_ytd"),
+             target=k.get("target_ytd"), target_label="Target year to date",
              met=judge(k.get("target_attainment_ytd"), site.config.rules.attainment_warning)),
         tile("Target for the full year", k.get("target_year"), "money", "team/index.html#scorecard"),
         tile("Forecast this quarter", k.get("forecast_quarter"), "money", "pipeline/index.html#forecast"),

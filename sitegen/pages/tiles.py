@@ -21,26 +21,29 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
-def change(current: Any, previous: Any) -> float | None:
-    """Relative change from ``previous`` to ``current``; None when either is missing or previous is 0."""
-    now, before = _number(current), _number(previous)
-    if now is None or before is None or before == 0:
-        return None
-    return (now - before) / abs(before)
-
-
-def delta(current: Any, previous: Any, label: str, higher_is_better: bool = True) -> dict[str, Any] | None:
-    """One "change vs ..." line of a tile, from the two values."""
-    return change_delta(change(current, previous), label, higher_is_better)
-
-
 def change_delta(value: Any, label: str, higher_is_better: bool = True) -> dict[str, Any] | None:
     """One "change vs ..." line of a tile from a relative change, with a tone (good, bad, flat) for colour."""
     value = _number(value)
     if value is None:
         return None
     tone = "flat" if abs(value) < 0.005 else ("good" if (value > 0) == higher_is_better else "bad")
-    return {"value": value, "label": label, "tone": tone}
+    return {"value": value, "label": label, "tone": tone, "format": None}
+
+
+def report_delta(report: Any, ref: str, key: str, label: str, fmt: str) -> dict[str, Any] | None:
+    """The "change vs ..." line of a period figure from its report (metrics/reports.py): the relative change,
+    or on a tiny base the difference in the figure's own format (``format``); for a running period both
+    are against the same days of the compared period."""
+    if not report or key not in report["change_basis"].get(ref, {}):
+        return None
+    basis = report["change_basis"][ref][key]
+    if basis == "relative":
+        return change_delta(report["change"][ref][key], label)
+    difference = _number(report["absolute_change"][ref].get(key))
+    if basis != "absolute" or difference is None:
+        return None
+    tone = "flat" if difference == 0 else ("good" if difference > 0 else "bad")
+    return {"value": difference, "label": label, "tone": tone, "format": fmt}
 
 
 GOAL_STATES = {True: "met", False: "missed", None: "none"}
@@ -54,14 +57,15 @@ def goal_state(met: bool | None) -> str:
 
 def tile(label: str, value: Any, fmt: str, href: str, *, target: Any = None, met: bool | None = None,
          deltas: Sequence[dict[str, Any] | None] = (), spark: Sequence[float | None] = (),
-         responses: int | None = None, note: str | None = None) -> dict[str, Any]:
-    """A tile dict. ``target`` adds attainment (value / target); ``met`` is its goal judged (metrics/goals.py),
-    None for no goal or cannot judge (``note`` says why); ``responses`` the survey answers behind the value."""
+         responses: int | None = None, note: str | None = None, target_label: str = "Target") -> dict[str, Any]:
+    """A tile dict. ``target`` adds attainment (value / target), shown as ``target_label``; ``met`` is its goal
+    judged (metrics/goals.py), None for no goal or cannot judge (``note`` says why); ``responses`` the survey
+    answers behind the value."""
     goal = _number(target)
     current = _number(value)
     attainment = current / goal if goal and current is not None else None
     return {
-        "label": label, "value": value, "format": fmt, "href": href, "target": goal,
+        "label": label, "value": value, "format": fmt, "href": href, "target": goal, "target_label": target_label,
         "attainment": attainment, "state": goal_state(met if goal is not None else None),
         "deltas": [d for d in deltas if d], "spark": charts.sparkline([_number(v) for v in spark]) if spark else "",
         "responses": responses, "note": note if met is None and goal is not None else None,
