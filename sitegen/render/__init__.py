@@ -16,6 +16,7 @@ import jinja2
 import orjson
 from markupsafe import Markup
 
+from sitegen.metrics.grouped import UNASSIGNED
 from sitegen.render.environment import ConstantMessages, PageEnvironment
 from sitegen.render.formatting import Formatter
 from sitegen.resources import default_templates
@@ -90,7 +91,7 @@ class Renderer:
         self.env.filters.update(
             money=fmt.money, money_short=fmt.money_short, number=fmt.number, pct=fmt.percent,
             date=fmt.date, long_date=fmt.long_date, period=fmt.period, json_script=json_for_script,
-            change=fmt.change, days=fmt.days, chart=self.chart_json, label=self.label,
+            change=fmt.change, days=fmt.days, chart=self.chart_json, label=self.label, person=self.person,
             resolve_labels=self.resolve_labels, messages=self.messages,
         )
         self.env.globals["number_format"] = {"symbol": fmt.symbol, "group": fmt.group, "decimal": fmt.decimal,
@@ -111,6 +112,13 @@ class Renderer:
         if value is None:
             return "–"
         return self.catalog.get(value, value) if isinstance(value, str) else str(value)
+
+    def person(self, value: Any) -> str:
+        """An owner's name as written, except the "unassigned" placeholder, which is translated (an owner
+        called like a catalog key, ``new`` or ``Team``, is still a name, not a label)."""
+        if value is None:
+            return "–"
+        return self.catalog.get(value, value) if value == UNASSIGNED else str(value)
 
     def resolve_labels(self, fields: Mapping[str, Mapping[str, str | None]]) -> dict[str, dict[str, str]]:
         """Field -> key -> text for a data table; keys without text are translated as data labels."""

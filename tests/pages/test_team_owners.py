@@ -71,3 +71,15 @@ def test_inactive_owner_is_marked_in_chinese(tmp_path: Path) -> None:
     assert "不活跃" in zed and "该负责人在业绩看板中没有数据" in zed
     assert 'team/zed/index.html">Zed</a> <span class="badge">不活跃</span>' in index
     assert "Inactive" not in zed + index
+
+
+def test_an_owner_named_like_a_catalog_key_keeps_their_name(tmp_path: Path) -> None:
+    """Owners are names, not labels: 'Team' and 'new' stay as written on the Chinese site; only the
+    'unassigned' placeholder is translated."""
+    out = build(tmp_path / "site", {
+        "orders.csv": "customer_id,order_date,amount,owner\nC1,2026-06-01,50,Team\nC2,2026-06-02,60,new\n"
+                      "C3,2026-06-03,5,\n",
+        "customers.csv": "customer_id,name\nC1,A\nC2,B\nC3,C\n"}, "zh-CN")
+    index = (out / "team" / "index.html").read_text(encoding="utf-8")
+    assert 'team/team/index.html">Team</a>' in index and 'team/new/index.html">new</a>' in index
+    assert 'team/team/index.html">团队</a>' not in index and ">未分配</a>" in index
