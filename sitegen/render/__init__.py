@@ -7,6 +7,7 @@ undefined variables are errors.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,23 @@ from sitegen.resources import default_templates
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}
+_SEPARATORS = re.compile(r"[\s_-]+")
+# Common spellings of canonical data values (contact roles, activity types) -> their catalog key
+VALUE_ALIASES = {"decisionmaker": "decision maker", "decision make": "decision maker", "phone": "call",
+                 "phone call": "call", "telephone": "call", "e mail": "email", "mail": "email",
+                 "site visit": "visit", "on site visit": "visit", "product demo": "demo", "demonstration": "demo",
+                 "meet": "meeting", "influencers": "influencer", "users": "user", "gate keeper": "gatekeeper"}
+# The canonical contact roles and activity types (keys of both catalogs)
+CANONICAL_VALUES = frozenset({"decision maker", "influencer", "user", "gatekeeper",
+                              "call", "email", "visit", "demo", "meeting"})
+
+
+def canonical_value(value: str) -> str | None:
+    """The canonical key of a contact role or activity type spelt another way (``Decision_Maker``,
+    ``Phone call``), so it is translated like the canonical value; None for other values."""
+    key = _SEPARATORS.sub(" ", value).strip().lower()
+    key = VALUE_ALIASES.get(key, key)
+    return key if key in CANONICAL_VALUES else None
 
 
 @lru_cache(maxsize=None)
@@ -111,7 +129,13 @@ class Renderer:
         type), else as it is; never recorded as missing, because data values are open-ended."""
         if value is None:
             return "–"
-        return self.catalog.get(value, value) if isinstance(value, str) else str(value)
+        if not isinstance(value, str):
+            return str(value)
+        text = self.catalog.get(value)
+        if text is None:
+            key = canonical_value(value)
+            text = self.catalog.get(key, value) if key else value
+        return text
 
     def person(self, value: Any) -> str:
         """An owner's name as written, except the "unassigned" placeholder, which is translated (an owner
