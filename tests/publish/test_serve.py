@@ -154,9 +154,10 @@ def test_snapshot_sees_new_changed_and_deleted_files(tmp_path: Path) -> None:
     assert snapshot([folder], ignore=(folder / "output",)) == {}
 
 
-def test_watches_data_content_templates_and_config(site: Path) -> None:
+def test_watches_data_content_templates_static_and_config(site: Path) -> None:
     config = load_config(cwd=site)
-    assert watched_paths(config) == [site / "data", site / "content", site / "templates", site / "sitegen.toml"]
+    assert watched_paths(config) == [site / "data", site / "content", site / "templates", site / "static",
+                                     site / "sitegen.toml"]
 
 
 def test_the_command_prints_its_port_and_stops_on_ctrl_c(site: Path) -> None:
