@@ -152,3 +152,25 @@ def test_config_mistakes_about_sources_are_config_errors(tmp_path: Path, data: d
     with pytest.raises(ConfigError) as caught:
         parse_config({"data": data}, root=tmp_path)
     assert any(p.key == key and p.message.startswith(message) for p in caught.value.problems), caught.value
+
+
+def test_check_and_build_report_the_same_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from sitegen.cli import main
+
+    root = _sqlite_site(tmp_path, [("O1", "Lead", "2026-03-05", 1), ("O17", "Lead", "2026-03-05", "lots")])
+    (root / "sitegen.toml").write_text('[data]\nurl = "crm.db"\n[data.pipeline]\ntable = "deals"\n', encoding="utf-8")
+    monkeypatch.chdir(root)
+    check = CliRunner().invoke(main, ["check", "--as-of", AS_OF])
+    build = CliRunner().invoke(main, ["build", "--as-of", AS_OF, "--jobs", "1", "--out", str(tmp_path / "out")])
+    assert check.exit_code == build.exit_code == 1
+    line = "deals (opportunity_id=O17): column amount: not a number: 'lots'"
+    assert line in check.output and line in build.output
+    (root / "data" / "pipeline.csv").write_text("opportunity_id,stage,created_date\n", encoding="utf-8")
+    (root / "data" / "pipeline.parquet").write_bytes(b"")
+    (root / "sitegen.toml").unlink()  # the pipeline is a file again: which one?
+    check = CliRunner().invoke(main, ["check"])
+    build = CliRunner().invoke(main, ["build", "--jobs", "1", "--out", str(tmp_path / "out")])
+    assert check.exit_code == build.exit_code == 2
+    assert "both pipeline.csv and pipeline.parquet" in check.output and check.output == build.output
