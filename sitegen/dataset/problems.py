@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
 import numpy as np
@@ -21,6 +21,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = "error"
+    key: str = field(default="", compare=False)  # the message without its value, for the page's translation
 
     def format(self) -> str:
         """``FILE:LINE: column COLUMN: message (hint)`` — the form editors and CI understand."""
@@ -43,10 +44,11 @@ class ProblemLog:
         self.counts: Counter[tuple[str, str]] = Counter()  # (file, severity) -> count
 
     def add(self, file: str, line: int, column: str, message: str, hint: str = "",
-            severity: Severity = "error") -> None:
+            severity: Severity = "error", key: str = "") -> None:
+        """One problem; ``key`` is the message without the value appended to it (the catalog's key)."""
         self.counts[(file, severity)] += 1
         if len(self.problems) < self.limit:
-            self.problems.append(Problem(file, int(line), column, message, hint, severity))
+            self.problems.append(Problem(file, int(line), column, message, hint, severity, key or message))
 
     def add_rows(self, file: str, lines: Iterable[int] | np.ndarray, column: str, message: str,
                  hint: str = "", severity: Severity = "error", values: Iterable[object] | None = None,
@@ -60,10 +62,10 @@ class ProblemLog:
                 self.counts[(file, severity)] += rest
                 if len(self.problems) < self.limit:
                     self.problems.append(Problem(file, 0, column, f"{message}: {rest} more row(s) like this",
-                                                 hint, severity))
+                                                 hint, severity, message))
                 break
             text = message if value is None else f"{message}: {_quote(value)}"
-            self.add(file, line, column, text, hint, severity)
+            self.add(file, line, column, text, hint, severity, message)
 
     @property
     def errors(self) -> int:

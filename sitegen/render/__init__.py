@@ -31,6 +31,7 @@ VALUE_ALIASES = {"decisionmaker": "decision maker", "decision make": "decision m
                  "phone call": "call", "telephone": "call", "e mail": "email", "mail": "email",
                  "site visit": "visit", "on site visit": "visit", "product demo": "demo", "demonstration": "demo",
                  "meet": "meeting", "influencers": "influencer", "users": "user", "gate keeper": "gatekeeper"}
+_MORE_ROWS = re.compile(r": ([0-9]+) more row\(s\) like this")
 # The canonical contact roles and activity types (keys of both catalogs)
 CANONICAL_VALUES = frozenset({"decision maker", "influencer", "user", "gatekeeper",
                               "call", "email", "visit", "demo", "meeting"})
@@ -110,7 +111,7 @@ class Renderer:
             money=fmt.money, money_short=fmt.money_short, number=fmt.number, pct=fmt.percent,
             date=fmt.date, long_date=fmt.long_date, period=fmt.period, json_script=json_for_script,
             change=fmt.change, days=fmt.days, chart=self.chart_json, label=self.label, person=self.person,
-            resolve_labels=self.resolve_labels, messages=self.messages,
+            resolve_labels=self.resolve_labels, messages=self.messages, more_rows=self.more_rows,
         )
         self.env.globals["number_format"] = {"symbol": fmt.symbol, "group": fmt.group, "decimal": fmt.decimal,
                                              "language": language}
@@ -143,6 +144,12 @@ class Renderer:
         if value is None:
             return "–"
         return self.catalog.get(value, value) if value == UNASSIGNED else str(value)
+
+    def more_rows(self, rest: str) -> str:
+        """The value part of a problem message as it is, except the count line of a problem on many
+        rows (``: 12 more row(s) like this``), which is translated."""
+        match = _MORE_ROWS.fullmatch(rest)
+        return f": {self.translate('{count} more row(s) like this', count=match.group(1))}" if match else rest
 
     def resolve_labels(self, fields: Mapping[str, Mapping[str, str | None]]) -> dict[str, dict[str, str]]:
         """Field -> key -> text for a data table; keys without text are translated as data labels."""
