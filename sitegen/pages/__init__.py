@@ -106,7 +106,7 @@ class Site:
         from sitegen.audience import own_owners  # (it imports this package's dependencies)
 
         own = own_owners(self.config.audience, self.dataset)
-        return unique_slugs(sorted(names if own is None else names & own), "owner")
+        return unique_slugs(sorted(names if own is None else names & own), "owner", spell=name_slug)
 
     @cached_property
     def deal_hrefs(self) -> dict[str, str]:
@@ -129,6 +129,7 @@ _SAFE = re.compile(r"[^a-z0-9_-]+")
 # Device names Windows (and so an SMB share) will not use as a file or folder name, in any case
 _RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])")
 _MAX = 60  # characters of cleaned id text kept in a slug
+_HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")  # runs of Chinese characters
 
 
 def _digest(value: str, round_: int = 1) -> str:
@@ -158,16 +159,39 @@ def slugify(value: str, prefix: str = "") -> str:
     return f"{clean}-{digest}" if clean else f"{prefix or 'id'}-{digest}"
 
 
-def unique_slugs(ids: list[str], prefix: str = "") -> dict[str, str]:
+def name_slug(value: str, prefix: str = "") -> str:
+    """A person's name as a readable slug: Chinese characters in pinyin, the family name apart
+    (``李志强`` -> ``li-zhiqiang``, ``王丽 East`` -> ``wang-li-east``); other names, and names whose
+    spelling is not a safe slug (a Windows device name), as :func:`slugify` makes them. Homophones
+    and invisible-character variants are told apart by :func:`unique_slugs`' collision rounds."""
+    text = str(value)
+    if not _HAN.search(text):
+        return slugify(text, prefix)
+    from pypinyin import Style, lazy_pinyin  # (a pure-Python table of readings, loaded on first use)
+
+    parts = []
+    for run in _HAN.split(text):
+        if _HAN.fullmatch(run):
+            syllables = lazy_pinyin(run, style=Style.NORMAL)
+            parts.append("-".join(filter(None, (syllables[0], "".join(syllables[1:])))))
+        else:
+            parts.append(run)
+    clean = re.sub("-{2,}", "-", _SAFE.sub("-", "-".join(parts).lower())).strip("-")[:_MAX].strip("-")
+    if clean and clean.isascii() and not is_reserved(clean):
+        return clean
+    return slugify(text, prefix)
+
+
+def unique_slugs(ids: list[str], prefix: str = "", spell: Callable[[str, str], str] | None = None) -> dict[str, str]:
     """Slugs for many ids, unique whatever the ids, and the same for the same set of ids in any order.
 
     Every id starts at :func:`slugify`. While several ids want one slug, an id spelled exactly
     like the slug keeps it and every other one moves on to its next candidate: the first slug plus
     a hash of the id (``C1`` next to ``c1`` gets ``c1-`` and 8 hex digits of SHA-1 of ``C1``), then
     a hash of the id and the round. Decisions depend only on which ids want which slug, never on
-    the order of ``ids``.
+    the order of ``ids``. ``spell`` makes the first slug instead of :func:`slugify` (owners: :func:`name_slug`).
     """
-    first = {i: slugify(i, prefix) for i in dict.fromkeys(ids)}
+    first = {i: (spell or slugify)(i, prefix) for i in dict.fromkeys(ids)}
     slugs = dict(first)
     round_ = 0
     while True:
