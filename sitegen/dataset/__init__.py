@@ -88,6 +88,8 @@ def load_dataset(config: Config) -> Dataset:
         log.add(display_path(config.data_dir, config.root), 0, "",
                 "neither pipeline nor orders data found",
                 f"put {config.tables['pipeline'].file} and/or {config.tables['orders'].file} in the data folder")
+    if "pipeline" in tables and "stage_history" not in sources:  # a stage history from any source will do
+        validate.lost_without_stage(tables["pipeline"], files["pipeline"], log)
     validate.check_references(tables, files, log, ids)
     from sitegen.dataset.snapshots import load_snapshots  # (it imports this package's modules)
     snapshots = load_snapshots(config, log, lambda path: display_path(path, config.root))

@@ -102,14 +102,18 @@ def validate_pipeline(frame: pd.DataFrame, display: str, config: Config, log: Pr
     return frame
 
 
-def _summary_warnings(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> None:
-    """One warning per kind of gap that metrics work around (lost stage, open amount, customer)."""
+def lost_without_stage(frame: pd.DataFrame, display: str, log: ProblemLog) -> None:
+    """One warning when lost deals say neither where they were lost nor (no stage history) how they moved."""
     lost = frame["status"] == "lost"
     no_stage = lost & (frame["lost_at_stage"].isna() if "lost_at_stage" in frame else True)
-    if no_stage.any() and not config.table_path("stage_history").exists():
+    if no_stage.any():
         log.add(display, 0, "lost_at_stage", f"{int(no_stage.sum())} lost deal(s) without lost_at_stage",
                 "they count as lost at the first stage in the funnel; add lost_at_stage or stage_history.csv",
                 "warning")
+
+
+def _summary_warnings(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> None:
+    """One warning per kind of gap that metrics work around (open amount, customer)."""
     no_amount = (frame["status"] == "open") & (frame["amount"].isna() if "amount" in frame else True)
     if no_amount.any():
         log.add(display, 0, "amount", f"{int(no_amount.sum())} open deal(s) without amount",

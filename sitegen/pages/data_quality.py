@@ -20,17 +20,23 @@ def problem_row(problem: Any) -> dict[str, object]:
     return row
 
 
+def of_table(file: str, display: str) -> bool:
+    """Whether a problem's place is in the table shown as ``display``: its file, or one of its database rows
+    (``deals (opportunity_id=O17)``)."""
+    return file == display or file.startswith(display + " (")
+
+
 def pages(site: Site) -> Iterator[Page]:
     ds = site.dataset
     files = []
     for table, display in sorted(ds.files.items(), key=lambda kv: kv[1]):
-        problems = [problem_row(p) for p in ds.problems if p.file == display]
+        problems = [problem_row(p) for p in ds.problems if of_table(p.file, display)]
         errors = ds.problem_counts.get((display, "error"), 0)
         warnings = ds.problem_counts.get((display, "warning"), 0)
         files.append({"table": table, "file": display, "present": ds.has(table), "errors": errors,
                       "warnings": warnings, "problems": problems,
                       "rows": len(ds.tables[table]) if ds.has(table) else 0})
-    other = [problem_row(p) for p in ds.problems if p.file not in ds.files.values()]
+    other = [problem_row(p) for p in ds.problems if not any(of_table(p.file, d) for d in ds.files.values())]
     context = common(site, "data-quality/index.html", "data-quality", "Data quality")
     context.update(files=files, other_problems=other, error_count=ds.error_count, warning_count=ds.warning_count,
                    playbook_problems=[p.as_dict() for p in site.playbook_problems],

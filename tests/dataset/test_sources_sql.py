@@ -174,3 +174,26 @@ def test_check_and_build_report_the_same_problems(tmp_path: Path, monkeypatch: p
     build = CliRunner().invoke(main, ["build", "--jobs", "1", "--out", str(tmp_path / "out")])
     assert check.exit_code == build.exit_code == 2
     assert "both pipeline.csv and pipeline.parquet" in check.output and check.output == build.output
+
+
+def test_a_stage_history_from_the_database_counts_for_lost_deals(tmp_path: Path) -> None:
+    """Lost deals without lost_at_stage are only a warning when there is no stage history at all: one read
+    from the database counts as much as a stage_history.csv file."""
+    (tmp_path / "data").mkdir()
+    with sqlite3.connect(tmp_path / "data" / "crm.db") as db:
+        db.execute("CREATE TABLE deals (opportunity_id TEXT, stage TEXT, created_date TEXT, amount REAL)")
+        db.execute("INSERT INTO deals VALUES ('O1', 'Lost', '2026-03-05', 100)")
+        db.execute("CREATE TABLE history (opportunity_id TEXT, stage TEXT, entered_date TEXT)")
+        db.execute("INSERT INTO history VALUES ('O1', 'proposal', '2026-03-20')")
+    tables = {"pipeline": {"table": "deals"}, "stage_history": {"table": "history"}}
+    with_history = parse_config({"data": {"url": "crm.db", **tables}}, root=tmp_path)
+    assert not [p for p in load_dataset(with_history).problems if "lost_at_stage" in p.message]
+    without = parse_config({"data": {"url": "crm.db", "pipeline": tables["pipeline"]}}, root=tmp_path)
+    assert [p for p in load_dataset(without).problems if "without lost_at_stage" in p.message]
+
+
+def test_the_data_quality_page_lists_database_rows_under_their_table(tmp_path: Path) -> None:
+    from sitegen.pages.data_quality import of_table
+
+    assert of_table("deals (opportunity_id=O17)", "deals") and of_table("deals", "deals")
+    assert not of_table("deals_old (row 2)", "deals") and not of_table("data/deals.csv", "deals")
