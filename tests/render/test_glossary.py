@@ -11,7 +11,7 @@ import pytest
 from sitegen.render import CATALOG_DIR, load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-GLOSSARY = tomllib.loads((CATALOG_DIR / "glossary.toml").read_text(encoding="utf-8"))["concept"]
+GLOSSARY = tomllib.loads((CATALOG_DIR.parent / "glossary.toml").read_text(encoding="utf-8"))["concept"]
 
 
 def forbidden_uses(texts: dict[str, str]) -> list[str]:
