@@ -7,15 +7,16 @@ are collected and reported together (``ConfigError``, exit code 2).
 
 from __future__ import annotations
 
-import math
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import get_close_matches
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
+from sitegen.config_checks import (BOOL, DATE, DAYS, MAX_DAYS, NUM, POS_INT, SHARE, STR, STR_LIST, Check, Collector,
+                                   day_count, is_int, is_number)
 from sitegen.errors import ConfigError, ConfigProblem
 from sitegen.appraisal_config import Appraisal, parse_appraisal
 from sitegen.audience_config import Audience, parse_audiences, parse_teams
@@ -28,7 +29,6 @@ LANGUAGES = ("en", "zh-CN")
 # pandas' Timestamp range (1677-09-21 .. 2262-04-11): no date arithmetic of the metrics can overflow.
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 DATE_RANGE_HINT = f"dates must be between {FIRST_DATE} and {LAST_DATE}"
-MAX_DAYS = 36_500  # the largest day count a setting may hold (100 years)
 # The files a table may be (sitegen/dataset/sources): data/pipeline.csv, pipeline.xlsx, pipeline.parquet...
 DATA_EXTENSIONS = (".csv", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet")
 TABLES = (
@@ -187,43 +187,9 @@ class Config:
         return found[0] if found else self.data_dir / t.file
 
 
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _is_str_list(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, str) for x in v)
-
-
-def _days(low: int) -> Callable[[Any], bool | str]:
-    """Check of a day count: a wrong type or a value below ``low`` fails with the key's description, one
-    above MAX_DAYS (whose dates would overflow) with the whole allowed range."""
-    def check(v: Any) -> bool | str:
-        if not (_is_int(v) and v >= low):
-            return False
-        return v <= MAX_DAYS or f"a whole number of days from {low} to {MAX_DAYS}"
-    return check
-
-
-# key -> (check, description of the expected type); a check may return what is expected instead of False
-Check = tuple[Callable[[Any], bool | str], str]
-STR: Check = (lambda v: isinstance(v, str), "a string")
-INT: Check = (_is_int, "a whole number")
-NUM: Check = (lambda v: _is_number(v) and math.isfinite(v), "a number")
-BOOL: Check = (lambda v: isinstance(v, bool), "true or false")
-STR_LIST: Check = (_is_str_list, "a list of strings")
-SHARE: Check = (lambda v: _is_number(v) and 0 <= v <= 1, "a number from 0 to 1")
-POS_INT: Check = (lambda v: _is_int(v) and v > 0, "a whole number above 0")
-DAYS: Check = (_days(1), "a whole number above 0")
-DATE: Check = (lambda v: isinstance(v, (str, date)), "a date like 2026-06-30")
-
 SITE_KEYS: dict[str, Check] = {
     "title": STR, "language": STR, "currency": STR, "base_url": STR, "as_of": DATE,
-    "fiscal_year_start": (lambda v: _is_int(v) and 1 <= v <= 12, "a month number 1-12"), "public": BOOL,
+    "fiscal_year_start": (lambda v: is_int(v) and 1 <= v <= 12, "a month number 1-12"), "public": BOOL,
 }
 RULE_KEYS: dict[str, Check] = {
     "stale_after_days": DAYS, "window_days": DAYS, "attainment_warning": SHARE,
@@ -232,15 +198,15 @@ RULE_KEYS: dict[str, Check] = {
     "excluded_order_statuses": STR_LIST, "dayfirst": BOOL,
     "retention_goal": SHARE, "repurchase_goal": SHARE, "sales_cycle_goal_days": DAYS,
     "satisfaction_goal": SHARE, "aov_growth_goal": NUM,
-    "monthly_new_customers_goal": (lambda v: _is_int(v) and v >= 0, "a whole number, 0 or more (0: no goal)"),
-    "nps_goal": (lambda v: _is_number(v) and -100 <= v <= 100, "a number from -100 to 100"),
+    "monthly_new_customers_goal": (lambda v: is_int(v) and v >= 0, "a whole number, 0 or more (0: no goal)"),
+    "nps_goal": (lambda v: is_number(v) and -100 <= v <= 100, "a number from -100 to 100"),
     "channel_roi_goal": NUM,
-    "payment_terms_days": (_days(0), "a whole number of days, 0 or more"),
+    "payment_terms_days": (day_count(0), "a whole number of days, 0 or more"),
     "contact_types": STR_LIST, "review_days": DAYS,
-    "big_deal_multiple": (lambda v: _is_number(v) and 0 < v <= 1e6, "a number above 0"),
+    "big_deal_multiple": (lambda v: is_number(v) and 0 < v <= 1e6, "a number above 0"),
 }
 TIER_KEYS: dict[str, Check] = {
-    "contact_every_days": (_days(0), "a whole number of days, 0 or more (0: no promise)"),
+    "contact_every_days": (day_count(0), "a whole number of days, 0 or more (0: no promise)"),
 }
 BUILD_KEYS: dict[str, Check] = {"output": STR, "content": STR, "templates": STR, "max_problems": POS_INT}
 TABLE_KEYS: dict[str, Check] = {
@@ -253,46 +219,13 @@ STAGE_KEYS: dict[str, Check] = {
     "aliases": STR_LIST, "probability": SHARE, "max_days": DAYS, "conversion_goal": SHARE,
 }
 SERVICE_KEYS: dict[str, Check] = {
-    "response_hours": (lambda v: _is_number(v) and 0 < v <= MAX_DAYS * 24,
+    "response_hours": (lambda v: is_number(v) and 0 < v <= MAX_DAYS * 24,
                        f"a number of hours above 0, at most {MAX_DAYS * 24}"),
-    "resolution_days": (lambda v: _is_number(v) and 0 < v <= MAX_DAYS,
+    "resolution_days": (lambda v: is_number(v) and 0 < v <= MAX_DAYS,
                         f"a number of days above 0, at most {MAX_DAYS}"),
 }
-TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build", "tiers", "service", "grading", "appraisal", "privacy")
-TOP_KEYS = (*TOP_KEYS, "teams", "audiences")  # sitegen/audience_config.py
-
-
-class _Collector:
-    """Collects problems while reading sections; raises them together at the end."""
-
-    def __init__(self, file: str):
-        self.file = file
-        self.problems: list[ConfigProblem] = []
-
-    def add(self, key: str, message: str, hint: str = "") -> None:
-        self.problems.append(ConfigProblem(self.file, key, message, hint))
-
-    def section(self, raw: Any, prefix: str, schema: Mapping[str, Check]) -> dict[str, Any]:
-        """Return the valid keys of one table; report unknown keys and wrong types."""
-        if not isinstance(raw, dict):
-            self.add(prefix, "must be a table", f"write it as [{prefix}]")
-            return {}
-        good: dict[str, Any] = {}
-        for key, value in raw.items():
-            name = f"{prefix}.{key}"
-            if key not in schema:
-                close = get_close_matches(key, list(schema), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(schema)
-                self.add(name, "unknown key", hint)
-                continue
-            check, expected = schema[key]
-            verdict = check(value)
-            if isinstance(verdict, str) or not verdict:
-                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-                self.add(name, f"must be {verdict if isinstance(verdict, str) else expected}, got {shown}")
-                continue
-            good[key] = value
-        return good
+TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build", "tiers", "service", "grading", "appraisal",
+            "privacy", "teams", "audiences")
 
 
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
@@ -337,7 +270,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.toml") -> Config:
     """Validate a parsed TOML mapping into a :class:`Config`, reporting every problem at once."""
-    c = _Collector(source)
+    c = Collector(source)
     for key in raw:
         if key not in TOP_KEYS:
             close = get_close_matches(key, TOP_KEYS, n=1)
@@ -379,7 +312,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
     )
 
 
-def _site(c: _Collector, raw: Any) -> Site:
+def _site(c: Collector, raw: Any) -> Site:
     values = c.section(raw, "site", SITE_KEYS)
     if "language" in values and values["language"] not in LANGUAGES:
         c.add("site.language", f"unsupported language {values['language']!r}", "use \"en\" or \"zh-CN\"")
@@ -419,7 +352,7 @@ def as_of_problem(value: str | date) -> tuple[str, str] | None:
     return None
 
 
-def _data(c: _Collector, raw: Any, root: Path) -> tuple[Path, dict[str, Table]]:
+def _data(c: Collector, raw: Any, root: Path) -> tuple[Path, dict[str, Table]]:
     if not isinstance(raw, dict):
         c.add("data", "must be a table")
         raw = {}
@@ -448,7 +381,7 @@ def _data(c: _Collector, raw: Any, root: Path) -> tuple[Path, dict[str, Table]]:
     return data_dir, tables
 
 
-def _check_source(c: _Collector, name: str, t: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+def _check_source(c: Collector, name: str, t: Mapping[str, Any], data: Mapping[str, Any]) -> None:
     """A table is read from one place: a file (a workbook's sheet), or a database ``query`` or ``table``."""
     prefix = f"data.{name}"
     if "query" in t and "table" in t:
@@ -465,7 +398,7 @@ def _check_source(c: _Collector, name: str, t: Mapping[str, Any], data: Mapping[
             c.add(f"{prefix}.{key}", "only for workbooks", f"{t['file']} is not a workbook")
 
 
-def _check_column_map(c: _Collector, table: str, columns: Mapping[str, str]) -> None:
+def _check_column_map(c: Collector, table: str, columns: Mapping[str, str]) -> None:
     """Each key of ``[data.<table>] columns`` must be a column of the table, and no two columns may read the
     same header (headers match as the loader matches them: case, spaces, hyphens and underscores aside)."""
     from sitegen.dataset.load import header_key  # here, not at the top: the dataset package imports this module
@@ -489,7 +422,7 @@ def _check_column_map(c: _Collector, table: str, columns: Mapping[str, str]) -> 
             c.add(prefix, f"columns {listed} read the same header {header!r}", "map each column to its own header")
 
 
-def _stages(c: _Collector, raw: Any) -> tuple[Stage, ...]:
+def _stages(c: Collector, raw: Any) -> tuple[Stage, ...]:
     if raw is None:
         return DEFAULT_STAGES
     if not isinstance(raw, list) or not raw:
@@ -519,7 +452,7 @@ def _stages(c: _Collector, raw: Any) -> tuple[Stage, ...]:
     return tuple(stages) or DEFAULT_STAGES
 
 
-def _tiers(c: _Collector, raw: Any) -> Mapping[str, int | None]:
+def _tiers(c: Collector, raw: Any) -> Mapping[str, int | None]:
     """``[tiers.<tier>] contact_every_days``: the contact promise per tier (0 = none), over the defaults."""
     days = dict(DEFAULT_CONTACT_DAYS)
     tables = c.section(raw, "tiers", {t: (lambda v: isinstance(v, dict), "a table") for t in TIER_NAMES})
@@ -530,7 +463,7 @@ def _tiers(c: _Collector, raw: Any) -> Mapping[str, int | None]:
     return MappingProxyType(days)
 
 
-def _service(c: _Collector, raw: Any) -> Mapping[str, ServiceLevel]:
+def _service(c: Collector, raw: Any) -> Mapping[str, ServiceLevel]:
     """``[service.<severity>]`` response_hours and resolution_days, each over its default."""
     levels = dict(DEFAULT_SERVICE)
     tables = c.section(raw, "service", {s: (lambda v: isinstance(v, dict), "a table") for s in SEVERITIES})
@@ -542,12 +475,12 @@ def _service(c: _Collector, raw: Any) -> Mapping[str, ServiceLevel]:
     return MappingProxyType(levels)
 
 
-def _outcomes(c: _Collector, raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _outcomes(c: Collector, raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     values = c.section(raw, "outcomes", {"won": STR_LIST, "lost": STR_LIST})
     return tuple(values.get("won", DEFAULT_WON)), tuple(values.get("lost", DEFAULT_LOST))
 
 
-def _check_aliases(c: _Collector, stages: tuple[Stage, ...], won: tuple[str, ...], lost: tuple[str, ...]) -> None:
+def _check_aliases(c: Collector, stages: tuple[Stage, ...], won: tuple[str, ...], lost: tuple[str, ...]) -> None:
     """A data value may mean only one stage or outcome."""
     seen: dict[str, str] = {}
     labels = [(s.key, [s.key, *s.names.values(), *s.aliases]) for s in stages]
