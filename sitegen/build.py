@@ -27,7 +27,6 @@ from sitegen.metrics import Metrics, as_of_date, compute_metrics
 from sitegen.parallel import default_jobs, render_pages
 from sitegen.playbook import load_playbook
 from sitegen.privacy import apply_privacy
-from sitegen.render import Renderer
 from sitegen.reporter import Reporter
 from sitegen.resources import default_templates
 from sitegen.reviews import load_reviews
