@@ -118,6 +118,17 @@ def heatmap(x: Sequence[str], y: Sequence[str], z: Sequence[Sequence[float | Non
             "layout": layout}
 
 
+def money(spec: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Marks a chart's values as amounts (``meta = {"money": axis}`` per trace), so the renderer shows
+    its value axis and hovers in 万/亿 on the Chinese site and K/M on the English one."""
+    if spec is None:
+        return None
+    for trace in spec["data"]:
+        axis = "x" if trace.get("orientation") == "h" or trace["type"] == "funnel" else "y"
+        trace["meta"] = {**(trace.get("meta") or {}), "money": axis}
+    return spec
+
+
 def sparkline(values: Sequence[float | None], width: int = 96, height: int = 24) -> str:
     """SVG polyline points for a tile's sparkline (no plotly needed); empty when under two values."""
     known = [v for v in values if v is not None]

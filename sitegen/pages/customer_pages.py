@@ -110,7 +110,7 @@ def revenue_chart(axis: list[str], positions: dict[str, int], series: dict[str, 
         i = positions.get(month)
         if i is not None:
             values[i] = int(revenue) if float(revenue).is_integer() else revenue
-    return charts.bar_trend(axis, values, "Revenue") if any(values) else None
+    return charts.money(charts.bar_trend(axis, values, "Revenue")) if any(values) else None
 
 
 def phone_link(phone: Any) -> str | None:

@@ -188,8 +188,8 @@ def trend_chart(site: Site) -> dict[str, Any] | None:
     months = months[months["kind"] == "month"].tail(24) if len(months) else months
     if not len(months) or "revenue" not in months:
         return None
-    return charts.bar_trend(months["period"].tolist(), months["revenue"].round(2).tolist(), "Revenue",
-                            line=target_line(months), line_name="Target")
+    return charts.money(charts.bar_trend(months["period"].tolist(), months["revenue"].round(2).tolist(), "Revenue",
+                                         line=target_line(months), line_name="Target"))
 
 
 def pages(site: Site) -> Iterator[Page]:

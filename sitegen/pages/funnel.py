@@ -46,9 +46,9 @@ def funnel_charts(rows: list[dict[str, Any]]) -> tuple[dict | None, dict | None]
     labels = [r["name"] or r["stage"] for r in rows]
     labels[-1] = "won"
     by_count = charts.funnel(labels, [r["reached"] for r in rows], "Deals")
-    by_amount = charts.funnel(labels, [round(r["amount"] or 0, 2) for r in rows], "Amount", ".3s")
+    by_amount = charts.money(charts.funnel(labels, [round(r["amount"] or 0, 2) for r in rows], "Amount", ".3s"))
     for spec in (by_count, by_amount):
-        spec["data"][0]["meta"] = {"i18n": "y"}
+        spec["data"][0]["meta"] = {**(spec["data"][0].get("meta") or {}), "i18n": "y"}
     return by_count, by_amount
 
 

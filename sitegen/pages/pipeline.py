@@ -115,11 +115,11 @@ def forecast_chart(site: Site, months: int | None = None) -> dict[str, Any] | No
         return None
     if months:
         forecast = forecast.head(months)
-    return charts.stacked_bars(forecast["period"].tolist(),
+    return charts.money(charts.stacked_bars(forecast["period"].tolist(),
                                [("Won", forecast["won_amount"].round(2).tolist(), charts.OUTCOME_COLORS["won"]),
                                 ("Weighted open", forecast["weighted_open"].round(2).tolist(),
                                  charts.OUTCOME_COLORS["open"])],
-                               line=target_line(forecast, "target"), line_name="Target")
+                               line=target_line(forecast, "target"), line_name="Target"))
 
 
 def forecast_rows(site: Site) -> list[dict[str, Any]]:

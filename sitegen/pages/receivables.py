@@ -48,8 +48,9 @@ def aging_chart(receivables: dict[str, Any] | None) -> dict[str, Any] | None:
     """Open amount per aging bucket, green (not due) to dark red (over 90 days)."""
     if not receivables:
         return None
-    return charts.bars([BUCKET_LABELS[b] for b in BUCKETS], [round(receivables["aging"][b], 2) for b in BUCKETS],
-                       "Open amount", BUCKET_COLORS, translate_labels=True)
+    amounts = [round(receivables["aging"][b], 2) for b in BUCKETS]
+    return charts.money(charts.bars([BUCKET_LABELS[b] for b in BUCKETS], amounts, "Open amount", BUCKET_COLORS,
+                                    translate_labels=True))
 
 
 def receivable_tiles(site: Site, href: str = PATH) -> list[dict[str, Any]]:

@@ -175,8 +175,8 @@ def revenue_chart(site: Site, months: pd.DataFrame, row: Mapping[str, Any]) -> d
     shown = months[(months["start"] >= first) & (months["end"] <= row["end"])]
     if not len(shown):
         return None
-    return charts.bar_trend(shown["period"].tolist(), shown["revenue"].fillna(0).round(2).tolist(), "Revenue",
-                            line=target_line(shown), line_name="Target")
+    return charts.money(charts.bar_trend(shown["period"].tolist(), shown["revenue"].fillna(0).round(2).tolist(),
+                                         "Revenue", line=target_line(shown), line_name="Target"))
 
 
 def pages(site: Site) -> Iterator[Page | File]:

@@ -87,8 +87,8 @@ def attainment_chart(months: pd.DataFrame | None) -> dict[str, Any] | None:
     if months is None or not len(months):
         return None
     months = months.tail(24)
-    return charts.bar_trend(months["period"].tolist(), months["revenue"].fillna(0).round(2).tolist(), "Revenue",
-                            line=target_line(months), line_name="Target")
+    return charts.money(charts.bar_trend(months["period"].tolist(), months["revenue"].fillna(0).round(2).tolist(),
+                                         "Revenue", line=target_line(months), line_name="Target"))
 
 
 def appraisal_columns(card: pd.DataFrame | None) -> list[dict[str, str]]:

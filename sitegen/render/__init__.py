@@ -59,21 +59,64 @@ def json_for_script(value: Any) -> Markup:
     return Markup(text.translate(_JSON_ESCAPES))
 
 
+def money_unit(language: str, top: float) -> tuple[float, str]:
+    """The unit a chart's amounts are shown in: 万/亿 in Chinese, K/M/B in English, by the largest amount."""
+    steps = ((1e8, "亿"), (1e4, "万")) if language == "zh-CN" else ((1e9, "B"), (1e6, "M"), (1e3, "K"))
+    return next(((size, suffix) for size, suffix in steps if top >= size), (1.0, ""))
+
+
+def _compact(value: float) -> float | int:
+    """A value to 4 decimals, whole values as integers (``100``, not ``100.0``: pages stay small)."""
+    value = round(value, 4)
+    return int(value) if value.is_integer() else value
+
+
+def _money(data: list[dict[str, Any]], layout: dict[str, Any], axis: str, fmt: Any) -> None:
+    """Amount traces on ``axis`` pre-divided into one unit (money_unit), with the axis ticks and hovers
+    showing symbol and unit (¥250万, CN¥1.5M): plotly picks round ticks, no per-point text is needed."""
+    traces = [t for t in data if t.get("_money") == axis]
+    values = [[float(v) if v is not None else 0.0 for v in t.get(axis, ())] for t in traces]
+    bars = [v for t, v in zip(traces, values) if t.get("type") == "bar"]
+    if layout.get("barmode") == "stack" and bars:
+        bars = [[sum(col) for col in zip(*bars)]]
+    flat = [abs(v) for s in bars + [v for t, v in zip(traces, values) if t.get("type") != "bar"] for v in s]
+    size, suffix = money_unit(fmt.language, max(flat, default=0.0))
+    number = f"{fmt.symbol}%{{{axis}:,.{1 if size > 1 else 0}f}}{suffix}"
+    for trace in traces:
+        del trace["_money"]
+        trace[axis] = [None if v is None else _compact(float(v) / size) for v in trace[axis]]
+        if trace.get("type") == "funnel":
+            trace["texttemplate"] = number.replace(f"%{{{axis}", "%{value") + "<br>%{percentInitial:.0%}"
+            trace["hovertemplate"] = f"%{{y}}: {number}<extra></extra>"
+        else:
+            trace["hovertemplate"] = f"{trace.get('name', '')}: {number}<extra></extra>"
+    key = f"{axis}axis"
+    if key in layout:
+        layout[key] = {**layout[key], "tickprefix": fmt.symbol, "ticksuffix": suffix, "tickformat": ",~f"}
+
+
 def localise_chart(spec: Mapping[str, Any], translate: Callable[[str], str],
-                   label: Callable[[Any], str]) -> dict[str, Any]:
+                   label: Callable[[Any], str], fmt: Any = None) -> dict[str, Any]:
     """A chart spec with its UI text translated: trace names and axis titles as UI messages, and
-    the categories of traces marked ``meta = {"i18n": "x"}`` as data labels (tiers, outcomes)."""
+    the categories of traces marked ``meta = {"i18n": "x"}`` as data labels (tiers, outcomes); traces
+    marked ``meta = {"money": axis}`` (charts.money) show amounts in ``fmt``'s language (symbol, 万/K)."""
     data = []
+    money: set[str] = set()
     for trace in spec.get("data", ()):
         trace = dict(trace)
         if "name" in trace:
             trace["name"] = translate(trace["name"])
-        axis = (trace.get("meta") or {}).get("i18n")
+        meta = trace.pop("meta", None) or {}
+        axis = meta.get("i18n")
         if axis:
             trace[axis] = [label(v) for v in trace[axis]]
-            del trace["meta"]
+        if meta.get("money") and fmt is not None:
+            trace["_money"] = meta["money"]
+            money.add(meta["money"])
         data.append(trace)
     layout = dict(spec.get("layout", {}))
+    for axis in sorted(money):
+        _money(data, layout, axis, fmt)
     for key in ("xaxis", "yaxis"):
         title = (layout.get(key) or {}).get("title")
         if isinstance(title, dict) and "text" in title:
@@ -171,7 +214,7 @@ class Renderer:
 
     def chart_json(self, spec: Mapping[str, Any]) -> Markup:
         """A chart spec, translated, as JSON safe inside ``<script type="application/json">``."""
-        return json_for_script(localise_chart(spec, self.translate, self.label))
+        return json_for_script(localise_chart(spec, self.translate, self.label, self.fmt))
 
     def render(self, template: str, context: Mapping[str, Any]) -> bytes:
         return self.env.get_template(template).render(context).encode("utf-8")
