@@ -1,7 +1,8 @@
 """``sitegen init DIR --from FILE…``: a new site whose data are the team's own exports.
 
-Each file is matched like ``sitegen map`` does, copied into ``data/`` under its table's name, and the
-pipeline's open stage values become the site's ``[[stages]]`` when the default stages do not know them.
+Each file (CSV, workbook or Parquet) is matched like ``sitegen map`` does, copied into ``data/`` under its
+table's name with its own extension, and the pipeline's open stage values become the site's ``[[stages]]``
+when the default stages do not know them.
 The copies keep their headers: the synonyms match them at every build, so no column map is written.
 """
 
@@ -11,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Sequence
 
-from sitegen.config import parse_config
+from sitegen.config import DATA_EXTENSIONS, parse_config
 from sitegen.errors import ConfigError, ConfigProblem
 from sitegen.mapping import Plan, describe, plan_mapping, stages_toml
 
@@ -40,7 +41,8 @@ def copy_exports(target: Path, plans: Sequence[Plan]) -> tuple[list[Path], str, 
     data.mkdir(parents=True, exist_ok=True)
     written = []
     for plan in plans:
-        copy = data / f"{plan.table}.csv"
+        suffix = plan.path.suffix.lower()  # the build finds <table>.<extension> and reads it by its kind
+        copy = data / f"{plan.table}{suffix if suffix in DATA_EXTENSIONS else '.csv'}"
         shutil.copyfile(plan.path, copy)
         written.append(copy)
     report = "\n".join(describe(plan) for plan in plans)

@@ -2,7 +2,8 @@
 ``[[stages]]`` order, and (``--write``) the column map added to ``sitegen.toml``.
 
 The matching is the loader's own (:mod:`sitegen.dataset.headers`), so what ``map`` prints is what the
-build does. Files are read as CSV (any encoding the loader reads).
+build does. Files are read by the loader's own readers (:mod:`sitegen.dataset.sources`): CSV in any encoding
+it reads, the first visible sheet of a workbook (.xlsx, .xlsm, .xls, .ods), Parquet.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from typing import Mapping
 import numpy as np
 import pyarrow.compute as pc
 
-from sitegen.config import TABLES, Config, parse_config
+from sitegen.config import TABLES, Config, Table, parse_config
 from sitegen.dataset.headers import FALLBACK, SYNONYM, Matching, loose_key, match_headers, missing_hint, toml_string
 from sitegen.dataset.parse import normalize_header, parse_probabilities, read_dates
 from sitegen.dataset.problems import ProblemLog
-from sitegen.dataset.read import RawTable, read_csv_columns
 from sitegen.dataset.schema import SCHEMA
+from sitegen.dataset.sources import SourceTable, file_source, read_source
 from sitegen.errors import ConfigError, ConfigProblem
 
 # File-name words that name a table ("Opportunities.csv", "商机导出.csv"); checked after the table names.
@@ -77,18 +78,15 @@ class Plan:
         return {m.column: m.header.strip() for m in self.matching.matches.values() if m.how in (SYNONYM, FALLBACK)}
 
 
-def read_export(path: Path) -> RawTable:
-    """The file's headers and cells; a ConfigError (exit 2) when it cannot be read."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError([ConfigProblem(str(path), "(file)", f"cannot read: {exc.strerror or exc}",
-                                         "check the path")]) from None
+def read_export(path: Path) -> SourceTable:
+    """The file's headers and cells, read as the build reads a table file (CSV, workbook, Parquet, by its
+    extension); a ConfigError (exit 2) when it cannot be read."""
     log = ProblemLog(20)
-    table = read_csv_columns(raw, None, str(path), "pipeline", log) if raw.strip() else None
+    table = read_source(file_source(path, str(path), Table(path.name)), Table(path.name), "pipeline", log)
     if table is None:
-        problems = [p.format() for p in log.sorted()] or ["file is empty"]
-        raise ConfigError([ConfigProblem(str(path), "(file)", "; ".join(problems), "sitegen map reads CSV files")])
+        problems = [p.format() for p in log.sorted()] or [f"{path}: file is empty"]
+        raise ConfigError([ConfigProblem(str(path), "(file)", "; ".join(problems),
+                                         "sitegen map reads CSV, Excel (.xlsx, .xlsm, .xls, .ods) and Parquet files")])
     return table
 
 
@@ -131,12 +129,12 @@ def plan_mapping(path: Path, config: Config, table: str | None = None, history: 
     return plan
 
 
-def _cells(raw: RawTable, plan: Plan, column: str) -> list[str | None]:
+def _cells(raw: SourceTable, plan: Plan, column: str) -> list[str | None]:
     cells = pc.utf8_trim_whitespace(raw.columns[plan.matching.matches[column].position]).to_pylist()
     return [c or None for c in cells]
 
 
-def _stages(plan: Plan, raw: RawTable, config: Config, history: Path | None) -> None:
+def _stages(plan: Plan, raw: SourceTable, config: Config, history: Path | None) -> None:
     """The distinct stage values, what each means, and the open ones in a proposed order."""
     from sitegen.dataset.validate import stage_lookup
 
@@ -192,7 +190,11 @@ def _history_order(path: Path, config: Config, values: list[StageValue]) -> dict
         return None
     plan = Plan(path, "stage_history", "option", raw.headers, matching)
     ids, stages = _cells(raw, plan, "opportunity_id"), _cells(raw, plan, "stage")
-    dates = read_dates(raw.columns[matching.matches["entered_date"].position], dayfirst=config.rules.dayfirst)[0]
+    entered = raw.columns[matching.matches["entered_date"].position]
+    if raw.serial_dates:  # a workbook's date cells without a date format
+        from sitegen.dataset.sources.excel import serial_dates
+        entered = serial_dates(entered)
+    dates = read_dates(entered, dayfirst=config.rules.dayfirst)[0]
     steps: dict[str, list[tuple]] = {}
     for deal, stage, day in zip(ids, stages, dates):
         if deal and stage and day == day:  # NaT is not equal to itself

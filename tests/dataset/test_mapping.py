@@ -131,3 +131,70 @@ def test_init_from_refuses_two_files_of_one_table(tmp_path) -> None:
     result = run(tmp_path, "init", "site", "--from", "a_deals.csv", "--from", "b_deals.csv")
     assert result.exit_code == 2 and "holds the pipeline table like" in result.output
     assert not (tmp_path / "site").exists()
+
+
+def _neocrm_workbook(path: Path) -> None:
+    """The 销售易 fixture as an Excel export: a title row above the header, date cells, numeric amounts."""
+    import csv
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "商机"
+    sheet.append(["商机列表（导出于 2026-06-30）"])
+    with open(EXPORTS / "neocrm_opportunities.csv", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    sheet.append(rows[0])
+    for row in rows[1:]:
+        row[4] = float(row[4].strip("¥").replace(",", ""))
+        row[5], row[6] = date.fromisoformat(row[5]), date.fromisoformat(row[6])
+        sheet.append(row)
+    book.save(path)
+
+
+def test_map_reads_a_workbook_like_the_build(tmp_path) -> None:
+    _neocrm_workbook(tmp_path / "商机导出.xlsx")
+    result = run(tmp_path, "map", "商机导出.xlsx")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "商机导出.xlsx: table pipeline (by file name)" in out
+    assert "customer_id      <- 客户名称  (fallback of" in out and "close_date       <- 结单日期" in out
+    assert "赢单: won (2 rows, probability 100%)" in out and "输单: lost (1 row, probability 0%)" in out
+    proposed = out.split("(ordered by probability; add them to sitegen.toml):\n")[1]
+    assert [s["name"] for s in tomllib.loads(proposed)["stages"]] == ["初步接洽", "方案/报价", "谈判审核"]
+
+
+def test_map_reads_a_parquet_file(tmp_path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"Deal ID": ["D1", "D2"], "Deal Stage": ["Closed Won", "Qualified To Buy"],
+                             "Create Date": ["2026-01-05", "2026-02-05"], "Amount": [100.0, 250.5]}),
+                   tmp_path / "export.parquet")
+    result = run(tmp_path, "map", "export.parquet", "--table", "pipeline")
+    assert result.exit_code == 0, result.output
+    assert "opportunity_id <- Deal ID" in result.output and "Closed Won: won (1 row)" in result.output
+
+
+def test_init_from_a_workbook_keeps_it_a_workbook_and_builds(tmp_path) -> None:
+    _neocrm_workbook(tmp_path / "商机导出.xlsx")
+    result = run(tmp_path, "init", "site", "--from", "商机导出.xlsx")
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    assert sorted(p.name for p in (site / "data").iterdir()) == ["pipeline.xlsx"]
+    raw = tomllib.loads((site / "sitegen.toml").read_text(encoding="utf-8"))
+    assert [s["name"] for s in raw["stages"]] == ["初步接洽", "方案/报价", "谈判审核"]
+    ds = load_dataset(load_config(cwd=site))
+    assert ds.error_count == 0, [p.format() for p in ds.problems]
+    frame = ds.tables["pipeline"]
+    assert len(frame) == 6 and frame["amount"].sum() == 103500
+    assert frame["created_date"].min().date().isoformat() == "2026-01-08"
+
+
+def test_map_of_an_unreadable_workbook_exits_2_naming_it(tmp_path) -> None:
+    (tmp_path / "deals.xlsx").write_bytes(b"not a zip file")
+    result = run(tmp_path, "map", "deals.xlsx")
+    assert result.exit_code == 2
+    assert "deals.xlsx" in result.output and "not a readable workbook" in result.output
