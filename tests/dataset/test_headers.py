@@ -256,3 +256,42 @@ def test_salesforce_opportunity_report_gives_the_canonical_figures(make_site, tm
     a = make_site({"pipeline.csv": (EXPORTS / "salesforce_opportunities.csv").read_bytes()}, name="export")
     b = make_site({"pipeline.csv": canonical}, name="canonical")
     _same_figures(a, b, tmp_path)
+
+
+def test_salesforce_report_saved_as_xlsx_gives_the_canonical_figures(make_site, tmp_path) -> None:
+    """The Done-when of issue 18: a Salesforce opportunity report as .xlsx (title rows above the header, date
+    cells, currency-formatted amounts), no column map, no [outcomes], only the open stages in [[stages]]."""
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    rows = [line.split(",") for line in (EXPORTS / "salesforce_opportunities.csv").read_text().splitlines()]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Opportunity Pipeline"
+    sheet.append(["Opportunity Pipeline"])
+    sheet.append(["Filtered By: Close Date equals Current and Next FY; Show: All opportunities"])
+    sheet.append([])
+    sheet.append(rows[0])
+    for r in rows[1:]:
+        cells: list[object] = list(r)
+        cells[5], cells[7], cells[8] = float(r[5]), int(r[7]), int(r[8])
+        cells[9], cells[10] = (datetime.strptime(d, "%m/%d/%Y") for d in (r[9], r[10]))
+        sheet.append(cells)
+        for column, style in ((6, '"$"#,##0.00'), (10, "m/d/yyyy"), (11, "m/d/yyyy")):
+            sheet.cell(sheet.max_row, column).number_format = style
+    xlsx = io.BytesIO()
+    book.save(xlsx)
+    iso = lambda d: "{2}-{0:0>2}-{1:0>2}".format(*d.split("/"))  # noqa: E731 (M/D/YYYY)
+    stage = {"Closed Won": "won", "Closed Lost": "lost", "Qualification": "lead", "Needs Analysis": "needs",
+             "Proposal/Price Quote": "proposal", "Negotiation/Review": "negotiation"}
+    canonical = CANONICAL.format(rows="".join(
+        f"{r[14]},{r[2]},{r[1]},{r[0]},{stage[r[3]]},{r[5]},{iso(r[10])},{iso(r[9])}\n" for r in rows[1:]))
+    config = stages_toml("Qualification", "Needs Analysis", "Proposal/Price Quote", "Negotiation/Review")
+    a = make_site({"pipeline.xlsx": xlsx.getvalue()}, config, name="export")
+    b = make_site({"pipeline.csv": canonical}, config, name="canonical")
+    ds = load(a)
+    assert ds.error_count == 0, messages(ds)
+    assert len(ds.tables["pipeline"]) == 6 and "columns" not in (a / "sitegen.toml").read_text(encoding="utf-8")
+    _same_figures(a, b, tmp_path)
