@@ -78,6 +78,6 @@ def test_review_writes_in_the_sites_language_and_takes_weeks(tmp_path, demo_data
     assert 'title: "2026年第3季度复盘"' in text and "## 核心指标" in text and "#### 分析" in text
     assert run(root, "2026-W47").exit_code == 0
     week = (root / "content" / "reviews" / "2026-W47.md").read_text(encoding="utf-8")
-    assert "### 在途商机金额: " in week and "## 变化最大的指标" in week
+    assert "### 在谈商机金额: " in week and "## 变化最大的指标" in week
     reviews, problems = load_reviews(load_config(cwd=root))
     assert problems == [] and [r.period.label for r in reviews] == ["2026-Q3", "2026-W47"]
