@@ -144,7 +144,8 @@ def stage_figures(site: Site) -> dict[str, dict[str, Any]]:
 def _stale_row(site: Site, row: dict[str, Any]) -> dict[str, Any]:
     cid = row["customer_id"]
     path = site.customer_href(cid)
-    return {**row, "customer_name": site.customer_names.get(cid, cid) if path else None, "customer_path": path}
+    return {**row, "customer_name": site.customer_names.get(cid, cid) if path else None, "customer_path": path,
+            "deal_path": site.deal_hrefs.get(str(row["opportunity_id"]))}
 
 
 def _figures_for(doc: Document, figures: dict[str, dict[str, Any]], link) -> dict[str, Any] | None:
@@ -152,8 +153,8 @@ def _figures_for(doc: Document, figures: dict[str, dict[str, Any]], link) -> dic
     if doc.kind != "stage-guide" or doc.stage not in figures:
         return None
     fig = dict(figures[doc.stage])
-    fig["stale_deals"] = [{**d, "customer_href": link(d["customer_path"]) if d["customer_path"] else None}
-                          for d in fig["stale_deals"]]
+    fig["stale_deals"] = [{**d, "customer_href": link(d["customer_path"]) if d["customer_path"] else None,
+                           "deal_href": link(d["deal_path"]) if d["deal_path"] else None} for d in fig["stale_deals"]]
     return fig
 
 
