@@ -46,6 +46,7 @@ SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
         _c("next_step_date", "date"), _c("last_activity_date", "date"), _c("grade", "category"),
         _c("need_fit", "category"), _c("budget_confirmed", "category"), _c("decision_maker_engaged", "category"),
         _c("competition", "category"), _c("forecast_category", "category"),
+        _c("outcome", "category"),  # won/lost beside the stage (Pipedrive, Dynamics 365): see validate_pipeline
     ), unique="opportunity_id"),
     TableSpec("stage_history", (
         _c("opportunity_id", "id", "required", "value"), _c("stage", "stage", "required", "value"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -82,6 +83,8 @@ def validate_pipeline(frame: pd.DataFrame, display: str, config: Config, log: Pr
     if "lost_at_stage" in frame:
         frame["lost_at_stage"] = map_stages(frame["lost_at_stage"], lookup, display, "lost_at_stage", lines,
                                             log, "warning")
+    if "outcome" in frame:
+        _apply_outcome(frame, lookup, config.stage_keys)
     _unique(frame, "opportunity_id", display, log)
     no_created = frame["created_date"].isna().to_numpy() if "created_date" in frame else np.ones(len(frame), bool)
     if no_created.any():
@@ -100,6 +103,29 @@ def validate_pipeline(frame: pd.DataFrame, display: str, config: Config, log: Pr
         frame["grade"] = _normalise(frame, "grade", GRADES, display, "use high, medium or low", log)
     _summary_warnings(frame, display, config, log)
     return frame
+
+
+def _apply_outcome(frame: pd.DataFrame, lookup: dict[str, str], stage_keys: Sequence[str]) -> None:
+    """Won/lost from the ``outcome`` column (Pipedrive's Deal - Status, Dynamics 365's Status), read with the
+    stage words: those exports leave the stage at the last open one, so a lost deal was lost there (unless
+    lost_at_stage says otherwise). Other values (open, Open, 进行中) leave the stage as it is."""
+    mapped, codes, _ = _fold_and_map(frame["outcome"].astype(object), lookup)
+    closes = np.array([m in ("won", "lost") for m in mapped], dtype=bool)
+    closed = closes[codes]
+    if not closed.any():
+        return
+    outcome = mapped.take(codes)
+    at = frame["lost_at_stage"].to_numpy(dtype=object) if "lost_at_stage" in frame \
+        else np.full(len(frame), np.nan, dtype=object)
+    fill = (outcome == "lost") & pd.isna(at) & frame["stage"].isin(stage_keys).to_numpy()
+    if fill.any():
+        at = at.copy()
+        at[fill] = frame["stage"].to_numpy(dtype=object)[fill]
+        frame["lost_at_stage"] = pd.Series(at, index=frame.index, dtype=object)
+    stage = frame["stage"].to_numpy(dtype=object).copy()
+    stage[closed] = outcome[closed]
+    frame["stage"] = pd.Series(stage, index=frame.index, dtype=object)
+    frame["status"] = frame["status"].where(~closed, pd.Series(outcome, index=frame.index))
 
 
 def lost_without_stage(frame: pd.DataFrame, display: str, log: ProblemLog) -> None:

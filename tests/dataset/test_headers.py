@@ -143,6 +143,9 @@ def test_default_outcome_words_and_folded_stage_values(make_site) -> None:
 HUBSPOT = stages_toml("Qualified To Buy", "Presentation Scheduled", "Decision Maker Bought-In", "Contract Sent")
 ODOO = stages_toml("New", "Qualified", "Proposition", "Negotiation")
 CHINESE = stages_toml("初步接洽", "需求确定", "方案/报价", "谈判审核")
+PIPEDRIVE = stages_toml("Qualified", "Contact Made", "Proposal Made", "Negotiations Started")
+DYNAMICS = "".join(f'[[stages]]\nkey = "{key}"\nname = "{name}"\naliases = ["{n}-{name}"]\nprobability = {n / 5}\n\n'
+                   for n, (key, name) in enumerate(zip(KEYS, ("Qualify", "Develop", "Propose", "Close")), 1))
 PIPELINES = [  # file, [[stages]] (defaults when empty), won, lost
     ("salesforce_opportunities.csv", "", 2, 1),
     ("hubspot_deals.csv", HUBSPOT, 2, 1),
@@ -152,6 +155,8 @@ PIPELINES = [  # file, [[stages]] (defaults when empty), won, lost
     ("fxiaoke_opportunities.csv", CHINESE, 2, 1),
     ("kingdee_opportunities.csv", CHINESE, 2, 1),
     ("yonyou_opportunities.csv", CHINESE, 2, 1),
+    ("pipedrive_deals.csv", PIPEDRIVE, 2, 1),  # won/lost in Deal - Status, the stage left at the last open one
+    ("dynamics_opportunities.csv", DYNAMICS, 2, 1),  # won/lost in Status
 ]
 
 
@@ -295,3 +300,31 @@ def test_salesforce_report_saved_as_xlsx_gives_the_canonical_figures(make_site, 
     assert ds.error_count == 0, messages(ds)
     assert len(ds.tables["pipeline"]) == 6 and "columns" not in (a / "sitegen.toml").read_text(encoding="utf-8")
     _same_figures(a, b, tmp_path)
+
+
+def test_pipedrive_export_with_won_lost_in_deal_status_gives_the_canonical_figures(make_site, tmp_path) -> None:
+    """Pipedrive keeps won/lost in Deal - Status and the stage at the last open one: the deals are won and
+    lost, the lost one lost at its stage, as if the file said so in canonical columns."""
+    stage = {"Qualified": "lead", "Contact Made": "needs", "Proposal Made": "proposal",
+             "Negotiations Started": "negotiation"}
+    rows = [line.split(",") for line in (EXPORTS / "pipedrive_deals.csv").read_text().splitlines()[1:]]
+    canonical = "opportunity_id,opportunity_name,customer_id,owner,stage,amount,created_date,close_date,lost_at_stage\n"
+    canonical += "".join(f"{r[0]},{r[1]},{r[5]},{r[2]},{stage[r[7]] if r[8] == 'open' else r[8]},{r[3]},"
+                         f"{r[9][:10]},{r[10]},{stage[r[7]] if r[8] == 'lost' else ''}\n" for r in rows)
+    a = make_site({"pipeline.csv": (EXPORTS / "pipedrive_deals.csv").read_bytes()}, PIPEDRIVE, name="export")
+    b = make_site({"pipeline.csv": canonical}, PIPEDRIVE, name="canonical")
+    frame = load(a).tables["pipeline"]
+    assert list(frame["stage"]) == ["proposal", "won", "lost", "lead", "negotiation", "won"]
+    assert frame["lost_at_stage"].tolist()[2] == "proposal"
+    _same_figures(a, b, tmp_path)
+
+
+def test_outcome_column_closes_deals_and_keeps_a_given_lost_at_stage(make_site) -> None:
+    rows = ("O1,proposal,2026-01-05,赢单,\nO2,proposal,2026-01-05,输单,lead\nO3,needs,2026-01-05,进行中,\n"
+            "O4,negotiation,2026-01-05,,\nO5,lost,2026-01-05,Open,\n")
+    ds = load(make_site({"pipeline.csv": "opportunity_id,stage,created_date,状态,lost_at_stage\n" + rows}))
+    assert ds.error_count == 0, messages(ds)
+    frame = ds.tables["pipeline"]
+    assert list(frame["status"]) == ["won", "lost", "open", "open", "lost"]
+    assert list(frame["stage"]) == ["won", "lost", "needs", "negotiation", "lost"]
+    assert frame["lost_at_stage"].tolist()[1] == "lead"  # the file's own lost_at_stage wins
