@@ -203,13 +203,6 @@ def init(directory, customers, exports) -> None:
     _run(action)
 
 
-@main.command("demo-data")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the CSV files.")
-@click.option("--customers", type=click.IntRange(min=1), default=300, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Last date of the data.")
-def demo_data(out, customers, seed, as_of) -> None:
-    """Write synthetic sales data (every input table) at any scale."""
 @main.command("map")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--table", type=click.Choice(TABLES), help="The table the file holds (default: guessed).")
@@ -235,6 +228,13 @@ def map_command(file, table, write, config_path) -> None:
     _run(action)
 
 
+@main.command("demo-data")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the CSV files.")
+@click.option("--customers", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Last date of the data.")
+def demo_data(out, customers, seed, as_of) -> None:
+    """Write synthetic sales data (every input table) at any scale."""
     from sitegen.demo import generate_demo_data
 
     def action() -> None:
