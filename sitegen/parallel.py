@@ -12,9 +12,12 @@ the lists of written paths and the counts. The pages do not depend on which work
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -26,6 +29,7 @@ from sitegen.render import Renderer
 from sitegen.write import SiteWriter
 
 PROGRESS_EVERY = 100
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 CHUNK = 32  # pages of a per-entity section claimed at once
 SHIFT = 32  # a unit's key: section position << SHIFT | chunk number
 
@@ -123,7 +127,10 @@ def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWr
         with counter.get_lock():
             counter.value += n
 
+    parent = os.getpid()
+
     def work() -> None:
+        _die_with(parent)
         writer.paths = {}
         try:
             result = _render_share(sections, renderer, writer, Claims(units), tick)
@@ -157,6 +164,18 @@ def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWr
     for worker in workers:
         worker.join()
     return _merge(results, writer)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the build process ends, even by SIGKILL: a worker left behind would hold the
+    output's lock and keep the next build out (Linux; elsewhere the worker ends when its work does)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _merge(results: list[RenderResult], writer: SiteWriter) -> int:

@@ -42,13 +42,14 @@ def errors(site: Path) -> list[str]:
 
 # Runs in a child process, so a regression hangs the child (killed by the timeout), not the test run.
 CHILD = """
-import json, resource, sys
+import json, re, sys
 from pathlib import Path
 from sitegen.config import load_config
 from sitegen.playbook import load_playbook
 _, problems = load_playbook(load_config(cwd=Path(sys.argv[1])))
-print(json.dumps({"problems": [p.format() for p in problems],
-                  "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+# the peak of this process's own memory (VmHWM starts anew at exec; ru_maxrss keeps the forking parent's)
+peak = int(re.search(r"VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text()).group(1))
+print(json.dumps({"problems": [p.format() for p in problems], "max_rss_kib": peak}))
 """
 
 
