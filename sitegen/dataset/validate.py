@@ -85,7 +85,7 @@ def validate_pipeline(frame: pd.DataFrame, display: str, config: Config, log: Pr
                                             log, "warning")
     if "outcome" in frame:
         _apply_outcome(frame, lookup, config.stage_keys)
-    _unique(frame, "opportunity_id", display, log)
+    _unique(frame, "opportunity_id", display, log, config, "pipeline")
     no_created = frame["created_date"].isna().to_numpy() if "created_date" in frame else np.ones(len(frame), bool)
     if no_created.any():
         log.add_rows(display, lines[no_created], "created_date", "missing created date",
@@ -185,7 +185,7 @@ def validate_orders(frame: pd.DataFrame, display: str, config: Config, log: Prob
 
 
 def validate_customers(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:
-    _unique(frame, "customer_id", display, log)
+    _unique(frame, "customer_id", display, log, config, "customers")
     if "tier" in frame:
         frame["tier"] = _normalise(frame, "tier", TIER_ALIASES, display,
                                    "use strategic, key, general or potential", log)
@@ -236,7 +236,7 @@ def validate_feedback(frame: pd.DataFrame, display: str, config: Config, log: Pr
 
 def validate_complaints(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:
     """Unique ticket ids, severities as high / medium / low, and no response or closing before the opening."""
-    _unique(frame, "ticket_id", display, log)
+    _unique(frame, "ticket_id", display, log, config, "complaints")
     if "severity" in frame:
         frame["severity"] = _normalise(frame, "severity", SEVERITIES, display,
                                        "use high, medium, low or 1-3 (1 = high); the medium service level applies",
@@ -346,16 +346,31 @@ def _orders_before_customer(customers: pd.DataFrame, orders: pd.DataFrame, order
                      "warning", values=orders["order_date"][early].dt.strftime("%Y-%m-%d").to_numpy(), per_kind=10)
 
 
-def _unique(frame: pd.DataFrame, column: str, display: str, log: ProblemLog) -> None:
+def _unique(frame: pd.DataFrame, column: str, display: str, log: ProblemLog, config: Config | None = None,
+            table: str = "") -> None:
+    """Each id once: a repeat is an error pointing at the first row with it (its line or sheet row; a
+    database row has no number the user can see, and the repeat's key is the id itself)."""
     dup = frame[column].duplicated(keep="first") & frame[column].notna()
     if dup.any():
         mask = dup.to_numpy()
         first_line = frame.drop_duplicates(column).set_index(column)[LINE]
         values = frame[column].to_numpy()[mask]
+        source = _source_kind(config, table, display)
         for line, value in list(zip(frame[LINE].to_numpy()[mask], values))[:20]:
-            log.add(display, line, column, f"duplicate id {value!r}", f"first used on line {first_line[value]}")
+            hint = f"another row of {display} has this {column} too; each id once" if source == "database" \
+                else f"first used on {'row' if source == 'workbook' else 'line'} {first_line[value]}"
+            log.add(display, line, column, f"duplicate id {value!r}", hint)
         if mask.sum() > 20:
             log.add(display, 0, column, f"{int(mask.sum()) - 20} more duplicate ids")
+
+
+def _source_kind(config: Config | None, table: str, display: str) -> str:
+    """How ``display`` names rows: database (by key), workbook (by sheet row) or file (by line). A database
+    table is shown as its table name (a snapshot of it is still a file)."""
+    settings = config.tables.get(table) if config is not None and table else None
+    if settings is not None and (settings.query or settings.table) and display == (settings.table or table):
+        return "database"
+    return "workbook" if re.search(r"\.(xlsx|xlsm|xls|ods):", display, re.IGNORECASE) else "file"
 
 
 def _normalise(frame: pd.DataFrame, column: str, allowed: dict[str, str], display: str, hint: str,

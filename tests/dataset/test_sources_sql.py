@@ -197,3 +197,57 @@ def test_the_data_quality_page_lists_database_rows_under_their_table(tmp_path: P
 
     assert of_table("deals (opportunity_id=O17)", "deals") and of_table("deals", "deals")
     assert not of_table("deals_old (row 2)", "deals") and not of_table("data/deals.csv", "deals")
+
+
+def test_sqlalchemy_with_the_standard_sqlite_driver_builds_the_same_site_as_the_csv_files(demo: Path,
+                                                                                        tmp_path: Path) -> None:
+    """The generic SQLAlchemy path (PostgreSQL, MySQL, SQL Server go the same way) run for real: a
+    ``sqlite+pysqlite:///`` URL is not the built-in SQLite reader; its relative path is in the data folder."""
+    pytest.importorskip("sqlalchemy", reason="pip install -e '.[test]' installs sqlalchemy")
+    from sitegen.dataset.sources.sql import database
+
+    assert database("sqlite+pysqlite:///crm.db", tmp_path).kind == "sqlalchemy"
+    assert database("sqlite+pysqlite:///crm.db?timeout=5", tmp_path).url == \
+        f"sqlite+pysqlite:///{(tmp_path / 'crm.db').as_posix()}?timeout=5"
+    assert database("postgresql+psycopg://u@h/crm", tmp_path).url == "postgresql+psycopg://u@h/crm"
+    how = {name: f'query = "SELECT * FROM {name}"' if name == "orders" else f'table = "{name}"'
+           for name in _tables(demo)}
+    root = _site(demo, tmp_path / "sqlalchemy", "sqlite+pysqlite:///crm.db", how)
+    with sqlite3.connect(root / "data" / "crm.db") as con:
+        for name, path in _tables(demo).items():
+            pd.read_csv(path, keep_default_na=False, na_values=[""]).to_sql(name, con, index=False)
+    con.close()
+    result = build_site(load_config(cwd=root), as_of=AS_OF, jobs=1)
+    assert result.dataset.error_count == 0
+    assert _compared(root / "output") == _compared(demo / "output")
+
+
+def test_sqlalchemy_problems_name_the_table_and_the_row_key(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy", reason="pip install -e '.[test]' installs sqlalchemy")
+    root = _sqlite_site(tmp_path, [("O1", "Lead", "2026-03-05", 1), ("O7", "Lead", "2026-03-05", "lots")])
+    config = parse_config({"data": {"url": "sqlite+pysqlite:///crm.db", "pipeline": {"table": "deals"}}}, root=root)
+    shown = [p.format() for p in load_dataset(config).problems]
+    assert any(s.startswith("deals (opportunity_id=O7): column amount: not a number: 'lots'") for s in shown), shown
+
+
+def test_a_duplicate_database_id_names_no_row_number(tmp_path: Path) -> None:
+    """A database row is named by its key; the duplicate's hint names the table, never an internal line."""
+    root = _sqlite_site(tmp_path, [("O1", "Lead", "2026-03-05", 1), ("O2", "Lead", "2026-03-05", 2),
+                                   ("O1", "Lead", "2026-03-06", 3)])
+    config = parse_config({"data": {"url": "crm.db", "pipeline": {"table": "deals"}}}, root=root)
+    shown = [p.format() for p in load_dataset(config).problems if "duplicate" in p.message]
+    assert shown == ["deals (opportunity_id=O1): column opportunity_id: duplicate id 'O1' "
+                     "(another row of deals has this opportunity_id too; each id once)"], shown
+    (root / "data" / "pipeline.csv").write_text(
+        "opportunity_id,stage,created_date\nO1,Lead,2026-03-05\nO1,Lead,2026-03-05\n", encoding="utf-8")
+    shown = [p.format() for p in load_dataset(parse_config({}, root=root)).problems if "duplicate" in p.message]
+    assert shown == ["data/pipeline.csv:3: column opportunity_id: duplicate id 'O1' (first used on line 2)"]
+
+
+def test_a_row_without_a_key_is_named_by_its_place_in_the_result(tmp_path: Path) -> None:
+    """Rows whose cells are all empty are left out but still counted: the row number is the result's."""
+    root = _sqlite_site(tmp_path, [("O1", "Lead", "2026-03-05", 1), (None, None, None, None),
+                                   (None, "Lead", "yesterday", 5)])
+    config = parse_config({"data": {"url": "crm.db", "pipeline": {"table": "deals"}}}, root=root)
+    shown = [p.format() for p in load_dataset(config).problems]
+    assert any(s.startswith("deals (row 3): column created_date: not a date") for s in shown), shown

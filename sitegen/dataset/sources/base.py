@@ -48,7 +48,7 @@ class SourceTable:
         key = self.keys[row_index] if row_index < len(self.keys) else None
         if self.key_header and key:
             return f"{self.display} ({self.key_header}={key})"
-        return f"{self.display} (row {row_index + 1})"
+        return f"{self.display} (row {int(self.lines[row_index]) - 1})"  # of the result, empty rows counted
 
     def with_key(self, header: str, cells: Sequence[str | None]) -> SourceTable:
         """This table with rows named by ``header``'s cells (databases only)."""

@@ -44,9 +44,21 @@ def database(url: str, data_dir: Path) -> Database:
         if url.startswith(prefix):
             return Database(kind, url, data_dir / url[len(prefix):])
     if "://" in url:
-        return Database("sqlalchemy", url)
+        return Database("sqlalchemy", _sqlite_in(url, data_dir))
     path = data_dir / url
     return Database("duckdb" if path.suffix.lower() in DUCKDB_SUFFIXES else "sqlite", url, path)
+
+
+def _sqlite_in(url: str, data_dir: Path) -> str:
+    """A SQLAlchemy SQLite URL (``sqlite+pysqlite:///crm.db``) with its relative file path taken inside the data
+    folder, like ``sqlite:///crm.db``; other URLs as they are."""
+    scheme, sep, rest = url.partition(":///")
+    if not (sep and scheme.lower().startswith("sqlite+")):
+        return url
+    file, query, params = rest.partition("?")
+    if not file or file == ":memory:" or file.startswith("/") or Path(file).is_absolute():
+        return url
+    return f"{scheme}:///{(data_dir / file).as_posix()}{query}{params}"
 
 
 def select(db: Database, table: str | None, query: str | None, quote: Callable[[str], str] | None = None) -> str:
