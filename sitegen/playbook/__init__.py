@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from sitegen.config import Config
 from sitegen.dataset import display_path
 from sitegen.dataset.problems import Problem
+from sitegen.playbook import claims
 from sitegen.playbook.frontmatter import EXTRA_FIELDS, KINDS, ROLES, TIERS, Header, parse_header, split
 from sitegen.playbook.markup import TocEntry, render_body
 from sitegen.playbook.safeyaml import quote
@@ -92,12 +93,12 @@ def load_playbook(config: Config) -> tuple[Playbook, list[Problem]]:
     sources = _read_sources(folder, config, is_default, problems)
     _check_unique(sources, problems)
     urls = {s.source: s.url for s in sources}
+    shows = config.audience.shows if config.audience is not None else (lambda section: True)
     documents = []
     for s in sources:
-        rendered = render_body(s.body, _resolver(s, urls))
+        rendered = render_body(s.body, _resolver(s, urls, shows))
         for href in rendered.broken_links:
-            problems.append(Problem(s.file, _line_of(s.raw, href), "", f"link to a page that does not exist: {href}",
-                                    "check the path; the link is shown as plain text", "warning"))
+            problems.extend(_broken_link(s, href))
         problems.extend(_remote_image(s, src, config) for src in rendered.remote_images)
         h = s.header
         documents.append(Document(
@@ -180,11 +181,28 @@ def _check_unique(sources: list[_Source], problems: list[Problem]) -> None:
                 problems.append(Problem(s.file, 1, "", what, "rename the file or change its front matter"))
 
 
-def _resolver(page: _Source, urls: Mapping[str, str]):
-    """Rewrite relative links to ``.md`` pages into relative links to their ``index.html``."""
+def _broken_link(page: _Source, href: str) -> list[Problem]:
+    """The warning for a link that lost its target: a missing page, or a claim marker naming no site page."""
+    line = _line_of(page.raw, href)
+    if not claims.is_claim(href):
+        return [Problem(page.file, line, "", f"link to a page that does not exist: {href}",
+                        "check the path; the link is shown as plain text", "warning")]
+    name, _ = claims.parse(href)
+    if name in claims.TARGETS:
+        return []  # a page this audience's site leaves out: the claim is plain text, rightly
+    return [Problem(page.file, line, "", f"claim marker names no page of the site: {quote(href)}",
+                    f"write site:PAGE#SECTION with PAGE one of {claims.known_names()}; "
+                    "the link is shown as plain text", "warning")]
+
+
+def _resolver(page: _Source, urls: Mapping[str, str], shows=lambda section: True):
+    """Rewrite relative links to ``.md`` pages into relative links to their ``index.html``, and
+    claim markers (``site:customer#receivables``) into links to the site's pages."""
     here = posixpath.dirname(page.url)
 
     def resolve(href: str) -> str | None:
+        if claims.is_claim(href):
+            return claims.resolve(href, page.url, shows)
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path.lower().endswith(".md") or parts.path.startswith("/"):
             return href
