@@ -19,7 +19,7 @@ from sitegen.dataset.schema import TableSpec
 from sitegen.dataset.sources.base import SourceTable, cell_text
 
 __all__ = ["SHEET_NAMES", "Source", "SourceTable", "cell_text", "file_source", "plan_sources", "read_source",
-           "typed_cells"]
+           "sheet_for", "typed_cells"]
 
 # Sheet names that mean a table (matched like headers: case, spaces, hyphens and underscores aside)
 SHEET_NAMES: dict[str, tuple[str, ...]] = {
@@ -78,7 +78,7 @@ def plan_sources(config: Config, log: ProblemLog, display: Callable[[Path], str]
                 from sitegen.dataset.sources.excel import open_workbook
                 books[path] = open_workbook(path, display(path), log)
             book = books[path]
-            sheet = _sheet_for(name, t, book, claimed, config) if book is not None else None
+            sheet = sheet_for(name, t, book, claimed, config) if book is not None else None
             if sheet is not None:
                 claimed.add(sheet)
                 sources[name] = Source("workbook", f"{display(path)}:{sheet}", path, sheet, t.header_row, book=book)
@@ -89,7 +89,7 @@ def plan_sources(config: Config, log: ProblemLog, display: Callable[[Path], str]
     return sources
 
 
-def _sheet_for(name: str, t: Table, book, claimed: set[str], config: Config) -> str | None:
+def sheet_for(name: str, t: Table, book, claimed: set[str], config: Config) -> str | None:
     """The sheet of ``book`` that holds table ``name``: ``t.sheet``, else one named like the table, else the
     first unclaimed one whose header holds the table's required columns."""
     from sitegen.dataset.load import header_key
