@@ -1,4 +1,5 @@
-"""CSV files: the bytes of the file, split into text columns by :mod:`sitegen.dataset.read`; rows by file line."""
+"""CSV files: the bytes of the file, split into text columns by :mod:`sitegen.dataset.read`; rows by file line;
+a report footer below the data (:mod:`.footer`) left out with a warning per row."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from sitegen.dataset.problems import ProblemLog
 from sitegen.dataset.read import read_csv_columns
 from sitegen.dataset.sources.base import SourceTable
+from sitegen.dataset.sources.footer import skip_footer
 
 __all__ = ["read_bytes", "read_csv"]
 
@@ -22,7 +24,8 @@ def read_csv(path: Path, display: str, table: str, encoding: str | None, log: Pr
     del raw
     if found is None:
         return None
-    return SourceTable(found.headers, found.columns, found.lines, display)
+    columns, lines = skip_footer(found.columns, found.lines, display, log)  # Salesforce's "Grand Totals" …
+    return SourceTable(found.headers, columns, lines, display)
 
 
 def read_bytes(path: Path, display: str, log: ProblemLog, kind: str = "CSV") -> bytes | None:

@@ -5,7 +5,9 @@ two text cells that is followed by data and is about as wide as the rows below i
 above the table are skipped. A header cell merged down over the rows below it makes those rows part of the
 header: each column takes the lowest header cell that has text (a group label merged across columns above
 the real names is left out). Dates and date-times become ISO text, numbers text without float noise
-(:func:`cell_text`); hidden sheets are never read. Problems name a row ``FILE:SHEET:ROW``.
+(:func:`cell_text`); hidden sheets are never read. A report footer below the data (``Grand Totals (3 records)``,
+``合计``, copyright lines: :mod:`.footer`) is left out with a warning per row. Problems name a row
+``FILE:SHEET:ROW``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sitegen.dataset.parse import true_mask
 from sitegen.dataset.problems import ProblemLog
 from sitegen.dataset.sources.base import SourceTable, cell_text
 from sitegen.dataset.sources.csv import read_bytes
+from sitegen.dataset.sources.footer import skip_footer
 
 __all__ = ["EXTENSIONS", "Workbook", "open_workbook"]
 
@@ -79,6 +82,7 @@ class Workbook:
         columns = [pa.chunked_array([pa.array([cell_text(body[r][c]) if c < len(body[r]) else None
                                                for r in filled], type=pa.string())]) for c in keep]
         lines = np.asarray(filled, dtype=np.int64) + first_data + 1
+        columns, lines = skip_footer(columns, lines, display, log)  # "Grand Totals (3 records)", "合计" …
         return SourceTable([headers[c] for c in keep], columns, lines, display, header_line=start + 1,
                            serial_dates=True)
 
