@@ -17,7 +17,7 @@ from typing import Mapping
 import numpy as np
 import pyarrow.compute as pc
 
-from sitegen.config import TABLES, Config, Table, parse_config
+from sitegen.config import DEFAULT_STAGES, TABLES, Config, Table, parse_config
 from sitegen.dataset.headers import FALLBACK, SYNONYM, Matching, loose_key, match_headers, missing_hint, toml_string
 from sitegen.dataset.parse import normalize_header, parse_probabilities, read_dates
 from sitegen.dataset.problems import ProblemLog
@@ -223,9 +223,14 @@ def stages_toml(plan: Plan) -> str:
     """The proposed ``[[stages]]`` of the file's open stage values."""
     open_values = [v for v in plan.stages if v.meaning not in ("won", "lost")]
     taken: set[str] = set()
+    defaults = [s.key for s in DEFAULT_STAGES]
+    # A pipeline of up to five stages none of which the defaults know takes the default keys, the last
+    # stage the last key (negotiation): the playbook's stage pages and checklists then apply to them.
+    keys = defaults[len(defaults) - len(open_values):] \
+        if 0 < len(open_values) <= len(defaults) and not any(v.meaning for v in open_values) else []
     out = []
     for i, v in enumerate(open_values):
-        key = v.meaning or stage_key(v.value, taken)
+        key = keys[i] if keys else v.meaning or stage_key(v.value, taken)
         prob = v.probability if v.probability is not None else (i + 1) / (len(open_values) + 1)
         out.append(f"[[stages]]\nkey = {toml_string(key)}\nname = {toml_string(v.value)}\n"
                    f"probability = {round(min(max(prob, 0.0), 1.0), 2)}\n")

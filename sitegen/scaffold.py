@@ -1,9 +1,10 @@
-"""``sitegen init``: a new site folder with config, sample data, the default playbook, a sample review, a
-templates folder, and ready-made CI (GitHub Actions and GitLab CI) with the ``requirements.txt`` they install from."""
+"""``sitegen init``: a new site folder with config, sample data, a sample Chinese CRM export (``samples/``), the
+default playbook, a sample review, a templates folder, and ready-made CI (GitHub Actions and GitLab CI) with the ``requirements.txt`` they install from."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date
 from importlib import metadata
@@ -28,7 +29,8 @@ as_of = ""             # build date; empty means today
 
 [data]
 dir = "data"
-# Map your export's headers to sitegen's column names, e.g.:
+# Your CRM's own export needs no map in the common cases: try `sitegen map FILE`, or start a site from it
+# with `sitegen init DIR --from FILE` (samples/README.md). A map, where one is needed, looks like:
 # [data.pipeline]
 # file = "opportunities.csv"
 # columns = { opportunity_id = "Opportunity ID", customer_id = "Account", amount = "Close value" }
@@ -52,6 +54,31 @@ Files here override sitegen's default templates of the same name (for example
 to change; everything else keeps coming from sitegen. See docs/templates.md.
 """
 
+
+SAMPLES_README = """\
+# 样例导出 · A sample export
+
+`商机导出.xlsx` 是一份中文 CRM 商机导出，原样保存：标题行、中文表头（商机编号、商机名称、客户名称、
+负责人、销售阶段、商机金额、创建日期、结单日期）、赢单/输单、2026/3/5 和 2026年3月5日 两种日期写法，
+末尾还有一行合计。sitegen 不需要任何列映射就能读它：
+
+    sitegen map samples/商机导出.xlsx                  # 看 sitegen 如何识别每一列和每个阶段
+    sitegen init ../商机站点 --from samples/商机导出.xlsx  # 用它新建一个站点
+    cd ../商机站点 && sitegen build --as-of 2026-06-30
+
+换成你自己的导出文件（CSV、.xlsx、.xls、.ods 或 .parquet）也是同样两步。
+
+`商机导出.xlsx` is a pipeline exported from a Chinese CRM as it comes out: a title row, Chinese headers,
+赢单/输单 for won and lost, dates written 2026/3/5 and 2026年3月5日, and a 合计 (total) row at the end.
+sitegen reads it with no column map: `sitegen map samples/商机导出.xlsx` shows how each column and stage
+is read, and `sitegen init ../my-site --from samples/商机导出.xlsx` starts a site from it (then
+`cd ../my-site && sitegen build --as-of 2026-06-30`). Do the same with your own export (CSV, .xlsx,
+.xls, .ods or .parquet); docs/configuration.md tells the rest.
+"""
+# The sample export's name in a new site. The packaged file has an ASCII name (the wheel, the sdist and
+# every checkout of sitegen keep it as it is); the site's copy is named as a Chinese CRM names its export,
+# which is also how `sitegen map` tells the table from the file name.
+SAMPLE_EXPORT = ("sample_opportunities_zh.xlsx", "商机导出.xlsx")
 
 SCAFFOLD_FILES = Path(__file__).resolve().parent / "scaffold_files"
 CI_FILES = {  # file in the new site -> its text in sitegen/scaffold_files/
@@ -100,6 +127,26 @@ def write_ci_files(target: Path) -> list[Path]:
     return written
 
 
+def write_samples(target: Path) -> list[Path]:
+    """``samples/``: a Chinese CRM export to try ``sitegen map`` and ``sitegen init --from`` on, and how."""
+    folder = target / "samples"
+    folder.mkdir(exist_ok=True)
+    packaged, name = SAMPLE_EXPORT
+    shutil.copyfile(SCAFFOLD_FILES / packaged, folder / name)
+    (folder / "README.md").write_text(SAMPLES_README, encoding="utf-8")
+    return [folder / name, folder / "README.md"]
+
+
+def drop_other_stage_pages(playbook: Path, keys: Sequence[str]) -> None:
+    """Remove the playbook pages written for a stage the new site does not have (its export's pipeline has
+    fewer stages than the default five): the build would reject their ``stage:`` as unknown."""
+    for page in sorted(playbook.rglob("*.md")):
+        front = re.match(r"---\r?\n(.*?)\r?\n---", page.read_text(encoding="utf-8"), re.S)
+        stage = re.search(r"^stage:\s*(\S+)\s*$", front.group(1), re.M) if front else None
+        if stage and stage.group(1).strip("'\"") not in keys:
+            page.unlink()
+
+
 def create_site(target: Path, customers: int = 300, seed: int = 1, plans: Sequence[Plan] = ()) -> list[Path]:
     """Create the folder layout of a new site; refuse to overwrite an existing config. With ``plans`` (of
     ``sitegen init --from``) the data are those exports instead of the sample data."""
@@ -115,6 +162,7 @@ def create_site(target: Path, customers: int = 300, seed: int = 1, plans: Sequen
     config = target / "sitegen.toml"
     config.write_text(CONFIG_TEMPLATE, encoding="utf-8")
     written.append(config)
+    stages = ""
     if plans:
         copies, _, stages = copy_exports(target, plans)
         config.write_text(CONFIG_TEMPLATE + stages, encoding="utf-8")
@@ -125,7 +173,11 @@ def create_site(target: Path, customers: int = 300, seed: int = 1, plans: Sequen
     playbook = default_content() / "playbook"
     if playbook.is_dir():
         shutil.copytree(playbook, target / "content" / "playbook", dirs_exist_ok=True)
+        if plans and stages:
+            drop_other_stage_pages(target / "content" / "playbook", re.findall(r'^key = "(.+)"$', stages, re.M))
         written += sorted((target / "content").rglob("*.md"))
+    if not plans:
+        written += write_samples(target)
     review = None if plans else write_sample_review(target, date.today())  # one overdue action, one done
     written += [review] if review else []
     (target / "templates").mkdir(exist_ok=True)
