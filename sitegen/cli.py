@@ -24,9 +24,11 @@ def _fail(message: str, code: int) -> None:
 
 
 def _config(config_path: str | None, data: str | None = None, out: str | None = None,
-            base_url: str | None = None) -> Config:
+            base_url: str | None = None, engine: str | None = None) -> Config:
     """Load the config and apply command-line overrides (they win over the file)."""
     import dataclasses
+
+    from sitegen.engine_config import engine_problem
 
     if out:
         _remember_output(Path(out).resolve())
@@ -41,7 +43,14 @@ def _config(config_path: str | None, data: str | None = None, out: str | None = 
         if base_url and not base_url.startswith(("http://", "https://")):
             raise ConfigError([ConfigProblem("--base-url", "base_url", "must be an absolute http(s) URL")])
         changes["site"] = dataclasses.replace(config.site, base_url=base_url)
-    return dataclasses.replace(config, **changes) if changes else config
+    if engine is not None:
+        if problem := engine_problem(engine):
+            raise ConfigError([ConfigProblem("--engine", "engine.name", problem)])
+        changes["engine"] = dataclasses.replace(config.engine, name=engine)
+    config = dataclasses.replace(config, **changes) if changes else config
+    from sitegen.engines import require_engine
+    require_engine(config)  # exit 2 with the pip command when the chosen engine is not installed
+    return config
 
 
 def _remember_output(folder: Path) -> None:
@@ -121,13 +130,15 @@ def _as_of_option(value: str | None) -> str | None:
 @click.option("-v", "--verbose", is_flag=True, help="Show every warning, progress in CI and step timings.")
 @click.option("--audience", help="Build the site of one [[audiences]] entry: only its customers and sections.")
 @click.option("--all-audiences", "all_audiences", is_flag=True, help="Build every audience into OUTPUT/<name>/.")
-def build(config_path, data, out, as_of, base_url, jobs, force, verbose, audience, all_audiences) -> None:
+@click.option("--engine", type=click.Choice(["pandas", "duckdb", "spark", "auto"]), default=None,
+              help="Engine for line-level tables (overrides [engine] name; docs/scale.md).")
+def build(config_path, data, out, as_of, base_url, jobs, force, verbose, audience, all_audiences, engine) -> None:
     """Build the site into the output folder."""
     from sitegen.audience import audience_configs
     from sitegen.build import build_site
 
     def action() -> None:
-        config = _config(config_path, data, out, base_url)
+        config = _config(config_path, data, out, base_url, engine)
         reporter = StreamReporter(verbose=verbose)
         for target in audience_configs(config, audience, all_audiences):
             result = build_site(target, as_of=as_of, reporter=reporter, jobs=jobs, force=force)
@@ -144,7 +155,9 @@ def build(config_path, data, out, as_of, base_url, jobs, force, verbose, audienc
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="text: FILE:LINE: message; github: GitHub Actions annotations.")
 @click.option("--audience", help="Check the build of one [[audiences]] entry.")
-def check(config_path, data, as_of, verbose, fmt, audience) -> None:
+@click.option("--engine", type=click.Choice(["pandas", "duckdb", "spark", "auto"]), default=None,
+              help="Engine for line-level tables (overrides [engine] name; docs/scale.md).")
+def check(config_path, data, as_of, verbose, fmt, audience, engine) -> None:
     """Validate config, data and playbook, compute the figures and plan every page, without rendering
     (for pull-request CI): what passes here builds."""
     from sitegen import annotations
@@ -152,7 +165,7 @@ def check(config_path, data, as_of, verbose, fmt, audience) -> None:
 
     def action() -> None:
         try:
-            config = _config(config_path, data)
+            config = _config(config_path, data, engine=engine)
         except ConfigError as exc:
             for problem in exc.problems if fmt == "github" else ():
                 click.echo(annotations.config_annotation(problem))

@@ -20,6 +20,7 @@ from sitegen.config_checks import (BOOL, DATE, DAYS, MAX_DAYS, NUM, POS_INT, SHA
 from sitegen.errors import ConfigError, ConfigProblem
 from sitegen.appraisal_config import Appraisal, parse_appraisal
 from sitegen.audience_config import Audience, parse_audiences, parse_teams
+from sitegen.engine_config import Engine, parse_engine
 from sitegen.grading_config import Grading, parse_grading
 from sitegen.privacy_config import Privacy, parse_privacy
 
@@ -168,6 +169,7 @@ class Config:
     grading: Grading = field(default_factory=Grading)
     appraisal: Appraisal = field(default_factory=Appraisal)  # weights of the rep appraisal score
     privacy: Privacy = field(default_factory=Privacy)  # contact details, customer amounts, withheld columns
+    engine: Engine = field(default_factory=Engine)  # [engine]: pandas or DuckDB for line-level tables
 
     @property
     def stage_keys(self) -> tuple[str, ...]:
@@ -225,7 +227,7 @@ SERVICE_KEYS: dict[str, Check] = {
                         f"a number of days above 0, at most {MAX_DAYS}"),
 }
 TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build", "tiers", "service", "grading", "appraisal",
-            "privacy", "teams", "audiences")
+            "privacy", "teams", "audiences", "engine")
 
 
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
@@ -298,6 +300,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
     teams = parse_teams(c, raw.get("teams", {}))
     audiences = parse_audiences(c, raw.get("audiences"), teams)
     privacy = parse_privacy(c, raw.get("privacy", {}))
+    engine = parse_engine(c, raw.get("engine", {}))
     if c.problems:
         raise ConfigError(c.problems)
     return Config(
@@ -308,7 +311,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
         templates_dir=(root / build.get("templates", "templates")).resolve(),
         max_problems=build.get("max_problems", 200), contact_every_days=contact_days,
         service=service, grading=grading, appraisal=appraisal, privacy=privacy,
-        audiences=audiences, teams=teams,
+        audiences=audiences, teams=teams, engine=engine,
     )
 
 

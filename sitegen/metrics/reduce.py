@@ -2,7 +2,8 @@
 
 Everything else in ``metrics`` works on what these return: one row per order, per
 customer x month, per product x month, per deal x activity date. Scaling past one
-machine replaces only this module. Ids are factorised to integer codes once, so the
+machine replaces only the line source (:mod:`sitegen.engines`: :func:`order_lines` here for
+pandas, SQL for DuckDB). Ids are factorised to integer codes once, so the
 group-bys below run on integers, not on millions of strings.
 """
 
@@ -55,8 +56,17 @@ def customer_universe(dataset: Dataset, order_customers: np.ndarray) -> pd.Index
 
 
 def reduce_dataset(dataset: Dataset, config: Config, as_of: pd.Timestamp) -> Reduced:
-    """Run every reduction for ``as_of``."""
-    lines, order_customers = order_lines(dataset, config, as_of)
+    """Run every reduction for ``as_of`` with the configured engine (``[engine]``, :mod:`sitegen.engines`)."""
+    from sitegen.engines import engine_for  # (the engines import this module)
+    return engine_for(config).reduce(dataset, config, as_of)
+
+
+LineSource = Callable[[Dataset, Config, pd.Timestamp], tuple["pd.DataFrame | None", np.ndarray]]
+
+
+def reduce_with(dataset: Dataset, config: Config, as_of: pd.Timestamp, lines_of: LineSource) -> Reduced:
+    """Every reduction for ``as_of``, the order lines from ``lines_of`` (an engine's :func:`order_lines`)."""
+    lines, order_customers = lines_of(dataset, config, as_of)
     ids = customer_universe(dataset, order_customers)
     if lines is not None:
         lines["cust"] = ids.get_indexer(order_customers.astype(str))[lines["cust"].to_numpy()]
