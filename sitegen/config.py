@@ -20,6 +20,7 @@ from sitegen.config_checks import (BOOL, DATE, DAYS, MAX_DAYS, NUM, POS_INT, SHA
 from sitegen.errors import ConfigError, ConfigProblem
 from sitegen.appraisal_config import Appraisal, parse_appraisal
 from sitegen.audience_config import Audience, parse_audiences, parse_teams
+from sitegen.discount_config import DEFAULT_DISCOUNT_APPROVAL, DiscountLevel, parse_discount_approval
 from sitegen.engine_config import Engine, parse_engine
 from sitegen.grading_config import Grading, parse_grading
 from sitegen.privacy_config import Privacy, parse_privacy
@@ -169,6 +170,7 @@ class Config:
     grading: Grading = field(default_factory=Grading)
     appraisal: Appraisal = field(default_factory=Appraisal)  # weights of the rep appraisal score
     privacy: Privacy = field(default_factory=Privacy)  # contact details, customer amounts, withheld columns
+    discount_approval: tuple[DiscountLevel, ...] = DEFAULT_DISCOUNT_APPROVAL  # [[discount_approval]]: who approves
     engine: Engine = field(default_factory=Engine)  # [engine]: pandas or DuckDB for line-level tables
 
     @property
@@ -227,7 +229,7 @@ SERVICE_KEYS: dict[str, Check] = {
                         f"a number of days above 0, at most {MAX_DAYS}"),
 }
 TOP_KEYS = ("site", "data", "stages", "outcomes", "rules", "build", "tiers", "service", "grading", "appraisal",
-            "privacy", "teams", "audiences", "engine")
+            "privacy", "teams", "audiences", "discount_approval", "engine")
 
 
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
@@ -300,6 +302,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
     teams = parse_teams(c, raw.get("teams", {}))
     audiences = parse_audiences(c, raw.get("audiences"), teams)
     privacy = parse_privacy(c, raw.get("privacy", {}))
+    discounts = parse_discount_approval(c, raw.get("discount_approval"))
     engine = parse_engine(c, raw.get("engine", {}))
     if c.problems:
         raise ConfigError(c.problems)
@@ -311,7 +314,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
         templates_dir=(root / build.get("templates", "templates")).resolve(),
         max_problems=build.get("max_problems", 200), contact_every_days=contact_days,
         service=service, grading=grading, appraisal=appraisal, privacy=privacy,
-        audiences=audiences, teams=teams, engine=engine,
+        audiences=audiences, teams=teams, discount_approval=discounts, engine=engine,
     )
 
 

@@ -228,6 +228,7 @@ def page_types(out: Path) -> dict[str, tuple[str, str]]:
         "report-year": ("reports/2025/index.html", "report.html"),
         "data-quality": ("data-quality/index.html", "data_quality.html"),
         "playbook": ("playbook/index.html", "playbook_index.html"),
+        "process": ("playbook/process/index.html", "process.html"),
     }
     for kind in PLAYBOOK_KINDS:
         first = sorted((out / "playbook" / kind).glob("*/index.html"))[0]
@@ -237,7 +238,7 @@ def page_types(out: Path) -> dict[str, tuple[str, str]]:
 
 PAGE_TYPE_NAMES = ("dashboard", "funnel", "pipeline", "changes", "deal", "customers", "customer", "visit-sheet", "team", "owner",
                    "receivables", "service",
-                   "reports", "report-month", "report-quarter", "report-year", "data-quality", "playbook",
+                   "reports", "report-month", "report-quarter", "report-year", "data-quality", "playbook", "process",
                    *(f"playbook-{kind}" for kind in PLAYBOOK_KINDS))
 
 

@@ -210,8 +210,8 @@ def customer_slugs(customers: Any) -> dict[str, str]:
 
 # Section modules in build order; each has ``pages(site) -> Iterator[Page | File]``.
 SECTIONS = ("dashboard", "funnel", "pipeline", "changes", "deals", "customers", "customer_pages", "receivables",
-            "service", "team", "reports", "data_quality", "scripts", "data_files", "playbook", "visit", "redirects",
-            "robots")
+            "service", "team", "reports", "data_quality", "scripts", "data_files", "playbook", "process", "visit",
+            "redirects", "robots")
 
 NAV = (("dashboard", "index.html", "Dashboard"), ("funnel", "funnel/index.html", "Funnel"),
        ("pipeline", "pipeline/index.html", "Pipeline"), ("customers", "customers/index.html", "Customers"),

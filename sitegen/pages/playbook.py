@@ -18,6 +18,7 @@ from sitegen.pages.rows import grouped_records
 from sitegen.playbook import KINDS, Document, Playbook
 
 INDEX = "playbook/index.html"
+PROCESS = "playbook/process/index.html"  # sitegen/pages/process.py
 STALE_SHOWN = 50  # stale deals listed on a guide; the rest are counted
 KIND_LABELS = {"stage-guide": "Stage guides", "script": "Call scripts", "template": "Templates",
                "checklist": "Checklists", "policy": "Service policies", "role": "Role cards"}
@@ -80,8 +81,11 @@ def _index(site: Site, playbook: Playbook, stage_names: dict[str, str]) -> Page:
     by_kind = [{"key": kind, "label": KIND_LABELS[kind],
                 "docs": [_entry(d, stage_names, link) for d in playbook.documents if d.kind == kind]}
                for kind in KINDS]
+    onboarding = sorted((d for d in playbook.documents if "onboarding" in d.meta),
+                        key=lambda d: (d.meta["onboarding"], d.source))
     context = common(site, INDEX, "playbook", "Playbook")
-    context.update(by_stage=by_stage, by_kind=[k for k in by_kind if k["docs"]], count=len(playbook.documents))
+    context.update(by_stage=by_stage, by_kind=[k for k in by_kind if k["docs"]], count=len(playbook.documents),
+                   process_href=link(PROCESS), onboarding=[_entry(d, stage_names, link) for d in onboarding])
     return Page(INDEX, "playbook_index.html", context)
 
 

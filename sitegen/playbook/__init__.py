@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from sitegen.config import Config
 from sitegen.dataset import display_path
 from sitegen.dataset.problems import Problem
+from sitegen.discount_config import approval_table
 from sitegen.playbook import claims
 from sitegen.playbook.frontmatter import EXTRA_FIELDS, KINDS, ROLES, TIERS, Header, parse_header, split
 from sitegen.playbook.markup import TocEntry, render_body
@@ -28,6 +29,7 @@ from sitegen.resources import default_content
 URL_ROOT = "playbook"
 SKIPPED_NAMES = ("readme.md",)  # notes for the people who write the playbook, not pages
 _UNSAFE = re.compile(r"[^\w-]+")
+DISCOUNT_TABLE = "{{discount-approval}}"  # a line of its own: the [[discount_approval]] table of sitegen.toml
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def load_playbook(config: Config) -> tuple[Playbook, list[Problem]]:
     shows = config.audience.shows if config.audience is not None else (lambda section: True)
     documents = []
     for s in sources:
-        rendered = render_body(s.body, _resolver(s, urls, shows))
+        rendered = render_body(_tables(s.body, config), _resolver(s, urls, shows))
         for href in rendered.broken_links:
             problems.extend(_broken_link(s, href))
         problems.extend(_remote_image(s, src, config) for src in rendered.remote_images)
@@ -179,6 +181,14 @@ def _check_unique(sources: list[_Source], problems: list[Problem]) -> None:
                 what = f"same page address as {first.file}" if key[0] == "url" else \
                     f"second {key[0]} for {key[1]!r} (the first is {first.file})"
                 problems.append(Problem(s.file, 1, "", what, "rename the file or change its front matter"))
+
+
+def _tables(body: str, config: Config) -> str:
+    """The body with each ``{{discount-approval}}`` line replaced by the configured approval table."""
+    if DISCOUNT_TABLE not in body:
+        return body
+    table = approval_table(config.discount_approval, config.site.language)
+    return "\n".join(table if line.strip() == DISCOUNT_TABLE else line for line in body.split("\n"))
 
 
 def _broken_link(page: _Source, href: str) -> list[Problem]:

@@ -21,10 +21,13 @@ from sitegen.playbook.safeyaml import QUOTE_CHARS, quote
 KINDS = ("stage-guide", "script", "template", "checklist", "policy", "role")
 TIERS = ("strategic", "key", "general", "potential")
 ROLES = ("sales-manager", "account-manager", "technical-support", "data-analyst")
+# the seven steps of the company's sales process (the process map), in order; a page's ``step`` is one of them
+STEPS = ("customer-analysis", "relationship", "needs", "value", "commitment", "contract", "after-sales")
 REQUIRED = ("title", "kind", "order", "summary")
 STAGE_GUIDE_FIELDS = ("goal", "entry_criterion", "exit_criterion", "key_actions", "output_document")
 EXTRA_FIELDS = (*STAGE_GUIDE_FIELDS, "service_model")
-KNOWN_FIELDS = (*REQUIRED, "roles", "stage", "tier", *EXTRA_FIELDS)
+PROCESS_FIELDS = ("step", "owner_role", "onboarding", "downloads")
+KNOWN_FIELDS = (*REQUIRED, "roles", "stage", "tier", *EXTRA_FIELDS, *PROCESS_FIELDS)
 FENCE = "---"
 
 
@@ -166,11 +169,35 @@ def _header(f: _Fields, config: Config) -> Header:
             value = f.text(key, required)
         if value:
             meta[key] = value
+    _process_fields(f, meta)
     if kind == "stage-guide" and f.data.get("stage") is None:
         f.add("stage", "missing", "a stage guide needs stage: <key> with a key from [[stages]]: "
               + ", ".join(config.stage_keys))
     return Header(title=title or "", kind=kind or "", order=order or 0, summary=summary or "", stage=stage,
                   tier=tier, roles=roles or (), meta=MappingProxyType(meta))
+
+
+def _process_fields(f: _Fields, meta: dict[str, Any]) -> None:
+    """``step`` and ``owner_role`` (the process map), ``onboarding`` (the new hire's reading order:
+    a whole number from 1) and ``downloads`` (false: no .docx/.xlsx for a template) into ``meta``."""
+    step, owner = f.choice("step", STEPS), f.choice("owner_role", ROLES)
+    if step:
+        meta["step"] = step
+    if owner:
+        meta["owner_role"] = owner
+    if "onboarding" in f.data:
+        value = f.data["onboarding"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            f.add("onboarding", f"must be a whole number from 1, got {quote(value)}",
+                  "the place of the page in the first-30-days reading order, for example onboarding: 3")
+        else:
+            meta["onboarding"] = value
+    if "downloads" in f.data:
+        if not isinstance(f.data["downloads"], bool):
+            f.add("downloads", f"must be true or false, got {quote(f.data['downloads'])}",
+                  "downloads: false leaves a template without its .docx/.xlsx files")
+        else:
+            meta["downloads"] = f.data["downloads"]
 
 
 def _key_lines(node: yaml.Node) -> dict[str, int]:
@@ -215,4 +242,4 @@ def _did_you_mean(value: str, allowed: tuple[str, ...], labels: Mapping[str, str
     return f"known values: {choices}"
 
 
-__all__: list[str] = ["Header", "KINDS", "TIERS", "ROLES", "EXTRA_FIELDS", "split", "parse_header"]
+__all__: list[str] = ["Header", "KINDS", "TIERS", "ROLES", "STEPS", "EXTRA_FIELDS", "split", "parse_header"]

@@ -39,7 +39,7 @@ def test_the_playbook_makes_claims_in_both_languages() -> None:
         found = markers(language)
         assert len(found) >= 40, language  # the claims and more: the test must have something to check
         named = {c.name for _, c in found}
-        assert {"customer", "dashboard", "pipeline", "team"} <= named, (language, named)
+        assert {"customer", "dashboard", "pipeline", "team", "process"} <= named, (language, named)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -74,6 +74,19 @@ def test_markers_render_as_links_to_existing_pages(built, language: str) -> None
             target = html.unescape(href).split("#")[0]
             if target and ":" not in target:
                 assert (page.parent / target).resolve().is_file(), (source, href)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_first_30_days_reading_order_links_pages_that_exist(built, language: str) -> None:
+    index = built[language] / "playbook" / "index.html"
+    text = index.read_text(encoding="utf-8")
+    section = text[text.index('<section id="first-30-days"'):]
+    section = section[:section.index("</section>")]
+    links = HREF.findall(section)
+    assert len(links) >= 15 and links[0] == "../playbook/process/index.html", links
+    for href in links:
+        assert (index.parent / href).resolve().is_file(), href
+    assert 'href="#first-30-days"' in text
 
 
 def test_a_claim_on_a_per_customer_section_links_to_the_customer_list(playbook_site) -> None:
