@@ -328,3 +328,24 @@ def test_outcome_column_closes_deals_and_keeps_a_given_lost_at_stage(make_site) 
     assert list(frame["status"]) == ["won", "lost", "open", "open", "lost"]
     assert list(frame["stage"]) == ["won", "lost", "needs", "negotiation", "lost"]
     assert frame["lost_at_stage"].tolist()[1] == "lead"  # the file's own lost_at_stage wins
+
+
+# -- the Chinese CRMs' other tables (contacts, sales records, orders) ---------------------------------
+
+
+def test_chinese_crm_contacts_sales_records_and_orders_load_without_a_column_map(make_site) -> None:
+    """销售易/纷享销客 contacts (姓名, 所属客户, 电子邮箱), 纷享销客's sales records (销售记录: 跟进类型, 跟进记录,
+    dated and owned only by 创建时间 and 创建人) and a 用友 BIP order list (单据日期)."""
+    site = make_site({
+        "pipeline.csv": "商机编号,客户名称,销售阶段,创建日期\nSJ1,华东精工,赢单,2026-03-01\n",
+        "contacts.csv": "姓名,所属客户,职务,手机,电子邮箱\n王强,华东精工,采购经理,13800000000,wq@example.com\n",
+        "activities.csv": "关联客户,关联商机,跟进类型,跟进记录,创建人,创建时间\n华东精工,SJ1,拜访,现场交流,张伟,2026-03-02 10:00\n",
+        "orders.csv": "单据编码,单据日期,客户名称,价税合计\nSO1,2026-03-05,华东精工,1200\n",
+    })
+    ds = load(site)
+    assert ds.error_count == 0, messages(ds)
+    contacts, activities = ds.tables["contacts"], ds.tables["activities"]
+    assert contacts["customer_id"].tolist() == ["华东精工"] and contacts["email"].tolist() == ["wq@example.com"]
+    assert activities["owner"].tolist() == ["张伟"] and activities["summary"].tolist() == ["现场交流"]
+    assert activities["type"].tolist() == ["拜访"] and activities["date"].iloc[0].date().isoformat() == "2026-03-02"
+    assert ds.tables["orders"]["order_date"].iloc[0].date().isoformat() == "2026-03-05"
