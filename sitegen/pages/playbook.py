@@ -13,9 +13,10 @@ from typing import Any, Iterator
 import pandas as pd
 from markupsafe import Markup
 
-from sitegen.pages import Page, Site, common, root_prefix
+from sitegen.pages import File, Page, Site, common, root_prefix
 from sitegen.pages.rows import grouped_records
 from sitegen.playbook import KINDS, Document, Playbook
+from sitegen.playbook import downloads as dl
 
 INDEX = "playbook/index.html"
 PROCESS = "playbook/process/index.html"  # sitegen/pages/process.py
@@ -42,7 +43,7 @@ def guides_in_stage_order(site: Site, playbook: Playbook) -> list[Document]:
     return [g for g in (playbook.stage_guide(s.key) for s in site.config.stages) if g is not None]
 
 
-def pages(site: Site) -> Iterator[Page]:
+def pages(site: Site) -> Iterator[Page | File]:
     playbook = playbook_of(site)
     stage_names = site.stage_names
     figures = stage_figures(site)
@@ -64,10 +65,23 @@ def pages(site: Site) -> Iterator[Page]:
             tier_customers=None if doc.kind != "policy" or not doc.tier else
             {"tier": doc.tier, "count": int(tier_counts.get(doc.tier, 0)), "href": link("customers/index.html")},
             funnel_href=link("funnel/index.html"), stale_after_days=site.config.rules.stale_after_days,
-            window_days=site.config.rules.window_days,
+            window_days=site.config.rules.window_days, downloads=[
+                {"format": f, "href": path.rpartition("/")[2]} for f, path in download_paths(doc)],
             **_neighbours(doc, guides, link),
         )
         yield Page(doc.url, "playbook_page.html", context)
+        for fmt, path in download_paths(doc):
+            write = dl.docx_bytes if fmt == "docx" else dl.xlsx_bytes
+            yield File(path, partial(write, doc.title, doc.summary, doc.html, site.language))
+
+
+def download_paths(doc: Document) -> list[tuple[str, str]]:
+    """(format, output path) of the files a page is offered as: a template as .docx unless its front matter
+    says ``downloads: [...]``, next to its page (``playbook/templates/quotation/quotation.xlsx``)."""
+    formats = doc.meta.get("downloads", ("docx",) if doc.kind == "template" else ())
+    folder = doc.url.rpartition("/")[0]
+    name = folder.rpartition("/")[2]
+    return [(f, f"{folder}/{name}.{f}") for f in dl.FORMATS if f in formats]
 
 
 def _index(site: Site, playbook: Playbook, stage_names: dict[str, str]) -> Page:

@@ -26,6 +26,7 @@ STEPS = ("customer-analysis", "relationship", "needs", "value", "commitment", "c
 REQUIRED = ("title", "kind", "order", "summary")
 STAGE_GUIDE_FIELDS = ("goal", "entry_criterion", "exit_criterion", "key_actions", "output_document")
 EXTRA_FIELDS = (*STAGE_GUIDE_FIELDS, "service_model")
+DOWNLOAD_FORMATS = ("docx", "xlsx")
 PROCESS_FIELDS = ("step", "owner_role", "onboarding", "downloads")
 KNOWN_FIELDS = (*REQUIRED, "roles", "stage", "tier", *EXTRA_FIELDS, *PROCESS_FIELDS)
 FENCE = "---"
@@ -179,7 +180,8 @@ def _header(f: _Fields, config: Config) -> Header:
 
 def _process_fields(f: _Fields, meta: dict[str, Any]) -> None:
     """``step`` and ``owner_role`` (the process map), ``onboarding`` (the new hire's reading order:
-    a whole number from 1) and ``downloads`` (false: no .docx/.xlsx for a template) into ``meta``."""
+    a whole number from 1) and ``downloads`` (the files a template is offered as: [docx, xlsx]; [] for none)
+    into ``meta``."""
     step, owner = f.choice("step", STEPS), f.choice("owner_role", ROLES)
     if step:
         meta["step"] = step
@@ -193,11 +195,9 @@ def _process_fields(f: _Fields, meta: dict[str, Any]) -> None:
         else:
             meta["onboarding"] = value
     if "downloads" in f.data:
-        if not isinstance(f.data["downloads"], bool):
-            f.add("downloads", f"must be true or false, got {quote(f.data['downloads'])}",
-                  "downloads: false leaves a template without its .docx/.xlsx files")
-        else:
-            meta["downloads"] = f.data["downloads"]
+        formats = f.text_list("downloads", DOWNLOAD_FORMATS)
+        if formats is not None:
+            meta["downloads"] = formats
 
 
 def _key_lines(node: yaml.Node) -> dict[str, int]:

@@ -21,11 +21,11 @@ def load(playbook_site, extra: str):
 
 def test_valid_fields_land_in_meta(playbook_site) -> None:
     playbook, problems = load(playbook_site, "step: contract\nowner_role: sales-manager\nonboarding: 3\n"
-                                             "downloads: false\n")
+                                             "downloads: [docx, xlsx]\n")
     assert not problems
     meta = playbook.documents[0].meta
     assert (meta["step"], meta["owner_role"], meta["onboarding"], meta["downloads"]) == \
-        ("contract", "sales-manager", 3, False)
+        ("contract", "sales-manager", 3, ("docx", "xlsx"))
 
 
 @pytest.mark.parametrize(("extra", "line", "message"), [
@@ -33,7 +33,8 @@ def test_valid_fields_land_in_meta(playbook_site) -> None:
     ("owner_role: boss\n", 6, "front matter: owner_role: unknown value 'boss'"),
     ("onboarding: 0\n", 6, "front matter: onboarding: must be a whole number from 1, got 0"),
     ("onboarding: first\n", 6, "front matter: onboarding: must be a whole number from 1, got 'first'"),
-    ("downloads: maybe\n", 6, "front matter: downloads: must be true or false, got 'maybe'"),
+    ("downloads: [docx, pdf]\n", 6, "front matter: downloads: unknown value 'pdf'"),
+    ("downloads: 3\n", 6, "front matter: downloads: must be a list of texts"),
 ])
 def test_invalid_fields_are_errors_with_file_and_line(playbook_site, extra: str, line: int, message: str) -> None:
     playbook, problems = load(playbook_site, extra)
