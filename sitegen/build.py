@@ -22,7 +22,7 @@ from sitegen.config import Config
 from sitegen.dataset import Dataset, load_dataset
 from sitegen.dataset.problems import Problem
 from sitegen.errors import ConfigError, ConfigProblem, DataError
-from sitegen.fingerprint import fingerprint
+from sitegen.fingerprint import fingerprint, render_fingerprint
 from sitegen.metrics import Metrics, as_of_date, compute_metrics
 from sitegen.parallel import default_jobs, render_pages
 from sitegen.playbook import load_playbook
@@ -148,10 +148,10 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
         reporter.warn(f"warning: {problem.format()}")
     renderer = audience_renderer(config.audience)(config.site.language, config.site.currency, config.templates_dir)
     started = time.perf_counter()
-    with SiteWriter(out) as writer:
+    with SiteWriter(out, trust=not force) as writer:
         copy_assets(writer, config)
         count = render_pages(site_pages.sections(site), renderer, writer, jobs or default_jobs(),
-                             lambda done: reporter.progress("pages", done, 0))
+                             lambda done: reporter.progress("pages", done, 0), render_fingerprint(config))
         reporter.timing("render and write", time.perf_counter() - started)
         started = time.perf_counter()
         stats = writer.commit({**_record(print_, count, dataset, playbook_problems),

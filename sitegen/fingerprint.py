@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import os
+import pickle
 import stat
+import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable
@@ -43,9 +46,7 @@ def fingerprint(config: Config, as_of: pd.Timestamp) -> str:
     def add(label: str, value: str) -> None:
         h.update(f"{label}\0{value}\0".encode("utf-8", "surrogatepass"))
 
-    # Where the site lives and where it is written do not change a byte of the output.
-    settings = repr(dataclasses.replace(config, output_dir=Path("output")))
-    add("config", settings.replace(str(config.root), "<root>"))
+    add("config", _settings(config))
     add("as_of", as_of.isoformat())
     for name in LIBRARIES:
         add("version", f"{name}={_version(name)}")
@@ -57,6 +58,44 @@ def fingerprint(config: Config, as_of: pd.Timestamp) -> str:
                           ("content", config.content_dir), ("root-files", config.root / ROOT_FILES)):
         for path in _files(folder):
             _add_file(h, f"{label}:{path.relative_to(folder).as_posix()}", path)
+    return h.hexdigest()
+
+
+def _settings(config: Config) -> str:
+    """The resolved config as text; where the site lives and where it is written do not change a byte."""
+    return repr(dataclasses.replace(config, output_dir=Path("output"))).replace(str(config.root), "<root>")
+
+
+def render_fingerprint(config: Config) -> bytes:
+    """What every page's bytes depend on besides its own context: the config, sitegen's code (with its
+    message catalogs), the default and the site's templates, Python's and the libraries' versions. A page
+    whose context pickles to the same bytes under the same render fingerprint renders to the same bytes
+    (:func:`page_key`); data, playbook and as-of date reach a page only through its context."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"config\0{_settings(config)}\0python\0{sys.version}\0".encode("utf-8", "surrogatepass"))
+    for name in LIBRARIES:
+        h.update(f"version\0{name}={_version(name)}\0".encode())
+    for label, folder in (("code", PACKAGE), ("default-templates", default_templates()),
+                          ("templates", config.templates_dir)):
+        for path in _files(folder):
+            _add_file(h, f"{label}:{path.relative_to(folder).as_posix()}", path)
+    return h.digest()
+
+
+def page_key(base: bytes, template: str, context: object) -> str | None:
+    """A page's fingerprint: ``base`` (:func:`render_fingerprint`), its template's name and its context as
+    pickled without a memo (equal values give equal bytes whichever objects are shared). None when the
+    context does not pickle (a function, a generator, a cycle): such a page is always rendered."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: the bytes depend on the values only, not on which objects are shared
+    try:
+        pickler.dump(context)
+    except Exception:  # noqa: BLE001 - anything that will not pickle is simply not skipped
+        return None
+    h = hashlib.blake2b(base, digest_size=20)
+    h.update(template.encode("utf-8", "surrogatepass") + b"\0")
+    h.update(buffer.getbuffer())
     return h.hexdigest()
 
 
@@ -106,3 +145,41 @@ def _add_file(h: "hashlib._Hash", label: str, path: Path) -> None:
         h.update(b"\0present\0")
     except OSError:  # absent (an optional table), unreadable or not a file: the build reports it
         h.update(b"\0absent\0")
+
+
+PAGE_KEYS = "pages"  # in the cache folder: the key each page of the output was rendered from
+_KEYS_HEADER = "sitegen-page-keys 1"
+
+
+def read_page_keys(cache: Path, manifest: bytes) -> dict[str, str]:
+    """Path -> :func:`page_key` of each page of the output whose manifest is ``manifest`` (its bytes);
+    empty when the store is missing, damaged or was written for another output (another manifest)."""
+    try:
+        text = (cache / PAGE_KEYS).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    head, _, body = text.partition("\n")
+    if head != f"{_KEYS_HEADER}\t{hashlib.sha1(manifest).hexdigest()}" or not text.endswith("\n"):
+        return {}
+    keys = {}
+    for line in body.splitlines():
+        path, _, key = line.partition("\t")
+        if len(key) != 40:
+            return {}
+        keys[path] = key
+    return keys
+
+
+def write_page_keys(cache: Path, manifest: bytes, keys: dict[str, str]) -> None:
+    """Store ``keys`` for the output whose manifest is ``manifest``. A cache: a failure is ignored."""
+    text = "".join(f"{path}\t{key}\n" for path, key in sorted(keys.items()))
+    temporary = cache / f".{PAGE_KEYS}.{os.getpid()}"
+    try:
+        cache.mkdir(exist_ok=True)
+        temporary.write_text(f"{_KEYS_HEADER}\t{hashlib.sha1(manifest).hexdigest()}\n{text}", encoding="utf-8")
+        os.replace(temporary, cache / PAGE_KEYS)
+    except OSError:
+        try:
+            temporary.unlink()
+        except OSError:
+            pass

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from sitegen.errors import SitegenError, WorkerError
+from sitegen.fingerprint import page_key
 from sitegen.pages import Page, Section
 from sitegen.render import Renderer
 from sitegen.write import SiteWriter
@@ -61,7 +62,8 @@ class Claims:
 @dataclass
 class RenderResult:
     pages: int = 0
-    paths: dict[str, int] = field(default_factory=dict)  # path -> size
+    paths: dict[str, Any] = field(default_factory=dict)  # path -> manifest entry
+    keys: dict[str, str] = field(default_factory=dict)   # path -> page key
     written: int = 0
     skipped: int = 0
     error: str | None = None              # a worker's traceback (a bug)
@@ -77,14 +79,18 @@ def default_jobs() -> int:
 
 
 def _render_share(sections: Sequence[Section], renderer: Renderer, writer: SiteWriter, claims: Claims,
-                  tick: Callable[[int], None]) -> RenderResult:
-    """Render and stage the units this worker claims: whole sections first, then per-entity chunks."""
+                  tick: Callable[[int], None], keyed: bytes | None = None) -> RenderResult:
+    """Render and stage the units this worker claims: whole sections first, then per-entity chunks. With
+    ``keyed`` (fingerprint.render_fingerprint), a page whose key did not change is kept, not rendered."""
     result = RenderResult()
     before_written, before_skipped = writer.stats.written, writer.stats.skipped
 
     def render(item: Any) -> None:
         if isinstance(item, Page):
-            writer.write(item.path, renderer.render(item.template, item.context))
+            context = item.context
+            key = None if keyed is None else page_key(keyed, item.template, context)
+            if key is None or not writer.keep(item.path, key):
+                writer.write(item.path, renderer.render(item.template, context), key)
             result.pages += 1
             if result.pages % PROGRESS_EVERY == 0:
                 tick(PROGRESS_EVERY)
@@ -108,8 +114,9 @@ def _render_share(sections: Sequence[Section], renderer: Renderer, writer: SiteW
 
 
 def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWriter, jobs: int,
-                 progress: Callable[[int], None]) -> int:
-    """Render every page of ``sections`` into ``writer``; returns the number of pages."""
+                 progress: Callable[[int], None], keyed: bytes | None = None) -> int:
+    """Render every page of ``sections`` into ``writer``; returns the number of pages. ``keyed``: see
+    :func:`_render_share`."""
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         done = [0]
 
@@ -117,7 +124,7 @@ def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWr
             done[0] += n
             progress(done[0])
 
-        return _render_share(sections, renderer, writer, Claims(), tick).pages
+        return _render_share(sections, renderer, writer, Claims(), tick, keyed).pages
     ctx = multiprocessing.get_context("fork")
     counter = ctx.Value("q", 0)
     units = ctx.Value("q", 0)
@@ -131,10 +138,10 @@ def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWr
 
     def work() -> None:
         _die_with(parent)
-        writer.paths = {}
+        writer.paths, writer.keys = {}, {}
         try:
-            result = _render_share(sections, renderer, writer, Claims(units), tick)
-            result.paths = writer.paths
+            result = _render_share(sections, renderer, writer, Claims(units), tick, keyed)
+            result.paths, result.keys = writer.paths, writer.keys
         except SitegenError as exc:  # an expected failure (a full disk ...): the parent raises it as it is
             result = RenderResult(failure=exc)
         except BaseException:  # a bug: the parent raises it with this traceback
@@ -190,6 +197,7 @@ def _merge(results: list[RenderResult], writer: SiteWriter) -> int:
         if clash:
             raise ValueError(f"two pages want the same path: {sorted(clash)[0]}")
         writer.paths.update(result.paths)
+        writer.keys.update(result.keys)
         writer.stats.written += result.written
         writer.stats.skipped += result.skipped
     return sum(r.pages for r in results)

@@ -13,7 +13,6 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -23,9 +22,9 @@ from pathlib import Path
 from typing import Any, Collection, Mapping
 
 from sitegen.errors import ConfigError, ConfigProblem, OutputError
+from sitegen.manifest import (MANIFEST, RECORD, Entry, _digest, _read, read_manifest,  # noqa: F401 (re-exported)
+                              read_manifest_entries, reusable_output)
 
-MANIFEST = ".sitegen-manifest"  # one "path<TAB>size<TAB>sha1" line per file of the output
-RECORD = ".sitegen-build.json"  # what the build that wrote the output knew: fingerprint, pages, warnings
 
 
 @dataclass
@@ -35,10 +34,11 @@ class WriteStats:
     deleted: int = 0
 
 
-def beside(out: Path) -> tuple[Path, Path, Path]:
+def beside(out: Path) -> tuple[Path, Path, Path, Path]:
     """What a build keeps beside the output folder: (the staging folder, the retired output kept for
-    recycling, the lock file)."""
-    return tuple(out.with_name(f".{out.name}.{name}") for name in ("staging", "previous", "lock"))  # type: ignore
+    recycling, the lock file, the cache folder of parsed tables and page keys)."""
+    return tuple(out.with_name(f".{out.name}.{name}")  # type: ignore
+                 for name in ("staging", "previous", "lock", "cache"))
 
 
 def safe_relpath(path: str) -> str:
@@ -47,9 +47,6 @@ def safe_relpath(path: str) -> str:
     if any(part in ("..", ".", "") for part in path.split("/")) or any(c in path for c in "\\\0\t\n\r"):
         raise ValueError(f"unsafe output path: {path!r}")
     return path
-
-
-Entry = tuple[int, str]  # a manifest line: size and SHA-1 of a file
 
 
 def refuse_clashes(root_files: Mapping[str, str], paths: Collection[str]) -> None:
@@ -82,11 +79,16 @@ class SiteWriter:
     and the reason; the staging folder is then deleted, and the output stays as it was.
     """
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, trust: bool = True):
         self.out = out.resolve()
-        self.staging, self.previous, self._lock_path = beside(self.out)
+        self.staging, self.previous, self._lock_path, self.cache = beside(self.out)
         self.stats = WriteStats()
         self.paths: dict[str, Entry] = {}  # path -> manifest entry of every file staged so far
+        self.keys: dict[str, str] = {}     # path -> page key of every page staged so far (fingerprint.page_key)
+        self._trust = trust  # False (--force): compare every file's bytes, keep no page unrendered
+        self._old: dict[str, Entry] = {}  # the output's manifest
+        self._old_keys: dict[str, str] = {}  # the key each page of the output was rendered from
+        self._listed_ns = 0  # when the output's manifest was written: a file changed later is not trusted
         self._root_files: dict[str, tuple[Path, str]] = {}  # path -> (source, its name in messages)
         self._lock_fd: int | None = None
         self._folders: set[str] = set()  # staging folders known to exist
@@ -100,6 +102,8 @@ class SiteWriter:
             self._lock()
             self._prepare_staging()
             self._compare = self.out.is_dir()
+            if self._compare and self._trust:
+                self._read_previous()
         except OSError as exc:
             if self._lock_fd is not None:  # the staging folders are ours to delete
                 _remove(self.staging)
@@ -125,6 +129,62 @@ class SiteWriter:
             os.replace(recycle, self.staging)
         self._folders, self._existing = _scan(str(self.staging))
 
+    def _read_previous(self) -> None:
+        """The output's manifest and page keys: a file listed with its hash need not be read to be compared,
+        and a page whose key did not change need not be rendered, unless modified after the manifest."""
+        from sitegen.fingerprint import read_page_keys
+        try:
+            manifest = (self.out / MANIFEST).read_bytes()
+            self._listed_ns = os.stat(self.out / MANIFEST).st_mtime_ns
+        except OSError:
+            return
+        self._old = read_manifest_entries(self.out)
+        self._old_keys = read_page_keys(self.cache, manifest)
+
+    def _intact(self, key: str) -> tuple[Entry, os.stat_result] | None:
+        """The output's file ``key`` as its manifest lists it (and its ``stat``) when it is a regular file
+        of that size not modified since the manifest was written; else None."""
+        entry = self._old.get(key)
+        if entry is None or not entry[1]:
+            return None
+        try:
+            stat = os.stat(f"{self.out}/{key}")
+        except OSError:
+            return None
+        if stat.st_size != entry[0] or stat.st_mtime_ns > self._listed_ns or not stat_.S_ISREG(stat.st_mode):
+            return None
+        return entry, stat
+
+    def keep(self, path: str, key: str) -> bool:
+        """Stage the output's page ``path`` as it is, without rendering it, when it was rendered from the
+        same ``key`` (fingerprint.page_key) and is intact; False when it must be rendered."""
+        if self._old_keys.get(path) != key:
+            return False
+        found = self._intact(path)
+        if found is None or path in self.paths:
+            return False
+        target = f"{self.staging}/{safe_relpath(path)}"
+        try:
+            self._link(path, target, found[1].st_ino)
+        except OSError as exc:
+            raise _failure("write", target, exc) from None
+        self.paths[path] = found[0]
+        self.keys[path] = key
+        self.stats.skipped += 1
+        return True
+
+    def _link(self, key: str, target: str, inode: int) -> None:
+        """Make ``target`` the output's file ``key`` (inode ``inode``) unless it already is."""
+        folder = target.rpartition("/")[0]
+        if folder not in self._folders:
+            _make_folder(folder)
+            self._folders.add(folder)
+        present = self._existing.get(key)
+        if present != inode:
+            if present is not None:
+                _unlink(target)
+            os.link(f"{self.out}/{key}", target)
+
     def _refuse_foreign_output(self) -> None:
         """Never swap away a non-empty folder that sitegen did not write (it would be deleted)."""
         from sitegen.errors import ForeignOutput
@@ -149,8 +209,9 @@ class SiteWriter:
             os.close(self._lock_fd)
             self._lock_fd = None
 
-    def write(self, path: str, data: bytes) -> None:
-        """Stage one file; when the previous output has the same bytes, link to it instead.
+    def write(self, path: str, data: bytes, page_key: str | None = None) -> None:
+        """Stage one file; when the previous output has the same bytes, link to it instead. ``page_key``:
+        what the page was rendered from, kept for the next build (:meth:`keep`).
 
         Called tens of thousands of times per build: plain ``os`` calls on strings, and each
         staging folder is created once."""
@@ -162,33 +223,37 @@ class SiteWriter:
             self.paths[key] = self._stage(key, target, data)
         except OSError as exc:
             raise _failure("write", target, exc) from None
+        if page_key is not None:
+            self.keys[key] = page_key
 
     def _stage(self, key: str, target: str, data: bytes) -> Entry:
         """Put ``data`` at ``target`` (a link to the output's file when that has the same bytes); the
-        file's manifest entry."""
+        file's manifest entry. A file the manifest lists with its hash is compared without reading it."""
+        entry = len(data), _digest(data)
+        if self._compare:
+            try:
+                found = self._intact(key)
+                if found is not None:
+                    same, stat = found[0] == entry, found[1]
+                else:
+                    old = f"{self.out}/{key}"
+                    stat = os.stat(old)
+                    same = stat.st_size == len(data) and _read(old) == data
+                if same:
+                    self._link(key, target, stat.st_ino)
+                    self.stats.skipped += 1
+                    return entry
+            except OSError:
+                pass
         folder = target.rpartition("/")[0]
         if folder not in self._folders:
             _make_folder(folder)
             self._folders.add(folder)
-        present = self._existing.get(key)
-        if self._compare:
-            old = f"{self.out}/{key}"
-            try:
-                stat = os.stat(old)
-                if stat.st_size == len(data) and _read(old) == data:
-                    if present != stat.st_ino:
-                        if present is not None:
-                            _unlink(target)
-                        os.link(old, target)
-                    self.stats.skipped += 1
-                    return len(data), _digest(data)
-            except OSError:
-                pass
-        if present is not None:
+        if self._existing.get(key) is not None:
             _unlink(target)  # never write into it: it may be the output's file
         _create(target, data)
         self.stats.written += 1
-        return len(data), _digest(data)
+        return entry
 
     def copy(self, path: str, source: Path) -> None:
         self.write(path, source.read_bytes())
@@ -206,22 +271,27 @@ class SiteWriter:
         self._write_root_files()
         try:
             self._remove_stale()
-            manifest = "".join(f"{path}\t{size}\t{digest}\n" for path, (size, digest) in sorted(self.paths.items()))
-            _replace_file(self.staging / MANIFEST, manifest.encode("utf-8"))
+            manifest = "".join(f"{path}\t{size}\t{digest}\n"
+                               for path, (size, digest) in sorted(self.paths.items())).encode("utf-8")
+            _replace_file(self.staging / MANIFEST, manifest)
             if record is not None:
                 _replace_file(self.staging / RECORD,
                               json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
             self.stats.deleted = len(set(read_manifest(self.out)) - set(self.paths))
-            if not self.out.exists():
+            fresh = not self.out.exists()
+            if fresh:
                 os.replace(self.staging, self.out)
-                return self.stats
-            _exchange(self.staging, self.out)
+            else:
+                _exchange(self.staging, self.out)
         except OSError as exc:
             raise _failure("write", self.staging, exc) from None
-        try:  # the new output is in place: keep the old one for recycling if it can be moved
-            os.replace(self.staging, self.previous)
-        except OSError:
-            _remove(self.staging)
+        from sitegen.fingerprint import write_page_keys
+        write_page_keys(self.cache, manifest, {p: k for p, k in self.keys.items() if p in self.paths})
+        if not fresh:
+            try:  # the new output is in place: keep the old one for recycling if it can be moved
+                os.replace(self.staging, self.previous)
+            except OSError:
+                _remove(self.staging)
         return self.stats
 
     def _write_root_files(self) -> None:
@@ -337,11 +407,6 @@ def _create(target: str, data: bytes) -> None:
 _write = os.write  # the one call that puts bytes on disk (tests replace it to simulate a full disk)
 
 
-def _digest(data: bytes) -> str:
-    """The content hash of the manifest: SHA-1, the fastest in hashlib (1.5 GB/s), not for security."""
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
-
-
 def _replace_file(path: Path, data: bytes) -> None:
     _remove(path)
     _create(str(path), data)
@@ -361,62 +426,6 @@ def _failure(action: str, path: str | Path, exc: OSError) -> OutputError:
     where = exc.filename if exc.filename else path
     hint = _HINTS.get(exc.errno or 0, "check the output folder")
     return OutputError(f"cannot {action} {where}: {exc.strerror or exc} ({hint}; the previous output is unchanged)")
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def read_manifest(out: Path) -> dict[str, int]:
-    """Path -> size of every file the last build wrote into ``out`` (empty when there is none)."""
-    return {path: size for path, (size, _) in read_manifest_entries(out).items()}
-
-
-def read_manifest_entries(out: Path) -> dict[str, Entry]:
-    """Path -> (size, SHA-1) of every file the last build wrote into ``out``; a line of an older sitegen
-    (path and size only) has no hash."""
-    try:
-        text = (out / MANIFEST).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    files = {}
-    for line in text.splitlines():
-        path, _, rest = line.partition("\t")
-        if path:
-            size, _, digest = rest.partition("\t")
-            files[path] = (int(size) if size.isdigit() else -1, digest)
-    return files
-
-
-def reusable_output(out: Path, fingerprint: str) -> dict[str, Any] | None:
-    """The record of the build in ``out`` when it was made from the same inputs (``fingerprint``) and
-    every file it listed is still there as written; None when the output must be built.
-
-    Every file is written before the manifest, so a file modified after it (an edit, even one that keeps
-    the size) is newer than the manifest: only such files are read and compared by hash, not the tens
-    of thousands nobody touched. (Modification times, unlike inodes, survive a CI cache's tar archive.)"""
-    try:
-        record = json.loads((out / RECORD).read_text(encoding="utf-8"))
-        written = os.stat(out / MANIFEST).st_mtime_ns
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("fingerprint") != fingerprint:
-        return None
-    files = read_manifest_entries(out)
-    if not files:
-        return None
-    for path, (size, digest) in files.items():
-        name = f"{out}/{path}"
-        try:
-            stat = os.stat(name)
-            if stat.st_size != size or not stat_.S_ISREG(stat.st_mode):
-                return None
-            if stat.st_mtime_ns > written and (not digest or _digest(_read(name)) != digest):
-                return None
-        except OSError:
-            return None
-    return record
 
 
 def _exchange(a: Path, b: Path) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import BuildLocked, ForeignOutput
-from sitegen.write import MANIFEST, SiteWriter, read_manifest, safe_relpath
+from sitegen import write
+from sitegen.write import MANIFEST, SiteWriter, WriteStats, read_manifest, safe_relpath
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -147,3 +148,74 @@ def test_a_file_of_the_output_is_never_written_in_place(tmp_path: Path) -> None:
     assert not (tmp_path / ".output.staging").exists()
     build(out, {"index.html": b"changed", "a.html": b"2"})
     assert snapshot(out)["index.html"] == b"changed"
+
+
+def no_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make reading a file of the previous output fail the test."""
+    def refuse(path: str) -> bytes:
+        raise AssertionError(f"read {path}")
+
+    monkeypatch.setattr(write, "_read", refuse)
+
+
+def test_files_listed_in_the_manifest_are_compared_without_reading_them(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "output"
+    build(out, {"index.html": b"same", "a.html": b"1"})
+    no_reading(monkeypatch)
+    stats = build(out, {"index.html": b"same", "a.html": b"2"})
+    assert (stats.written, stats.skipped) == (1, 1)
+    assert snapshot(out)["a.html"] == b"2"
+
+
+@pytest.mark.parametrize("trust", [True, False])
+def test_a_file_changed_after_the_manifest_is_compared_by_its_bytes(tmp_path: Path, trust: bool) -> None:
+    out = tmp_path / "output"
+    build(out, {"index.html": b"same"})
+    (out / "index.html").unlink()
+    (out / "index.html").write_bytes(b"edit")  # same size, newer than the manifest
+    with SiteWriter(out, trust=trust) as w:
+        w.write("index.html", b"same")
+        stats = w.commit()
+    assert (stats.written, stats.skipped) == (1, 0)
+    assert snapshot(out)["index.html"] == b"same"
+
+
+def keyed_build(out: Path, pages: dict[str, tuple[bytes, str]], trust: bool = True) -> tuple[set[str], WriteStats]:
+    """Stage each page unrendered when the writer keeps it, else write it; returns the pages kept."""
+    kept = set()
+    with SiteWriter(out, trust=trust) as w:
+        for path, (data, key) in pages.items():
+            if w.keep(path, key):
+                kept.add(path)
+            else:
+                w.write(path, data, key)
+        return kept, w.commit()
+
+
+def test_a_page_whose_key_did_not_change_is_kept_without_rendering(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "output"
+    k1, k2, k3 = "1" * 40, "2" * 40, "3" * 40
+    keyed_build(out, {"index.html": (b"home", k1), "a/index.html": (b"a", k2)})
+    no_reading(monkeypatch)
+    kept, stats = keyed_build(out, {"index.html": (b"home", k1), "a/index.html": (b"a2", k3)})
+    assert kept == {"index.html"} and (stats.written, stats.skipped) == (1, 1)
+    monkeypatch.undo()
+    assert {k: v for k, v in snapshot(out).items() if k != MANIFEST} == {"index.html": b"home", "a/index.html": b"a2"}
+    assert keyed_build(out, {"index.html": (b"home", k1), "a/index.html": (b"a2", k3)})[0] == {"index.html",
+                                                                                              "a/index.html"}
+    # --force, a page edited by hand (same size), a damaged or missing store of keys: rendered again
+    assert keyed_build(out, {"index.html": (b"home", k1)}, trust=False)[0] == set()
+    keyed_build(out, {"index.html": (b"home", k1)})
+    (out / "index.html").unlink()
+    (out / "index.html").write_bytes(b"HOME")
+    assert keyed_build(out, {"index.html": (b"home", k1)})[0] == set()
+    assert snapshot(out)["index.html"] == b"home"
+    cache = tmp_path / ".output.cache" / "pages"
+    for damage in (lambda: cache.write_text(cache.read_text().replace("1" * 40, "4" * 40)),
+                   lambda: cache.write_text(cache.read_text()[:-1]), cache.unlink):
+        keyed_build(out, {"index.html": (b"home", k1)})
+        damage()
+        assert keyed_build(out, {"index.html": (b"home", k1)})[0] == set()
+        assert snapshot(out)["index.html"] == b"home"
