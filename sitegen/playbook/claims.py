@@ -24,26 +24,28 @@ class Target:
     href: str            # where the link goes, relative to the site root
     section: str         # the audience section that holds it (``Audience.shows``)
     sample: str          # a glob of the built pages the claim is about (tests check the id there)
-    keep_fragment: bool  # False for page types (one customer's page): the link goes to their list
+    keep_fragment: bool  # True: the link goes to the section. Other pages leave out a section without its
+    # data (a site with orders only has no funnel breakdown), so their links go to the page's top
 
 
-# name -> target; a name for one page type per template, a list page for the per-entity ones
+# name -> target; a name for one page type per template, a list page for the per-entity ones (one
+# customer's, owner's, deal's or report's page). Only the playbook's own pages always have their sections.
 TARGETS: dict[str, Target] = {
-    "dashboard": Target("index.html", "dashboard", "index.html", True),
-    "funnel": Target("funnel/index.html", "funnel", "funnel/index.html", True),
-    "pipeline": Target("pipeline/index.html", "pipeline", "pipeline/index.html", True),
-    "changes": Target("pipeline/changes/index.html", "pipeline", "pipeline/changes/index.html", True),
+    "dashboard": Target("index.html", "dashboard", "index.html", False),
+    "funnel": Target("funnel/index.html", "funnel", "funnel/index.html", False),
+    "pipeline": Target("pipeline/index.html", "pipeline", "pipeline/index.html", False),
+    "changes": Target("pipeline/changes/index.html", "pipeline", "pipeline/changes/index.html", False),
     "deal": Target("pipeline/index.html", "pipeline", "pipeline/deals/*/index.html", False),
-    "customers": Target("customers/index.html", "customers", "customers/index.html", True),
+    "customers": Target("customers/index.html", "customers", "customers/index.html", False),
     "customer": Target("customers/index.html", "customers", "customers/*/index.html", False),
     "visit": Target("customers/index.html", "customers", "customers/*/visit.html", False),
-    "receivables": Target("receivables/index.html", "receivables", "receivables/index.html", True),
-    "service": Target("service/index.html", "service", "service/index.html", True),
-    "team": Target("team/index.html", "team", "team/index.html", True),
+    "receivables": Target("receivables/index.html", "receivables", "receivables/index.html", False),
+    "service": Target("service/index.html", "service", "service/index.html", False),
+    "team": Target("team/index.html", "team", "team/index.html", False),
     "owner": Target("team/index.html", "team", "team/*/index.html", False),
-    "reports": Target("reports/index.html", "reports", "reports/index.html", True),
+    "reports": Target("reports/index.html", "reports", "reports/index.html", False),
     "report": Target("reports/index.html", "reports", "reports/*/index.html", False),
-    "data-quality": Target("data-quality/index.html", "data-quality", "data-quality/index.html", True),
+    "data-quality": Target("data-quality/index.html", "data-quality", "data-quality/index.html", False),
     "playbook": Target("playbook/index.html", "playbook", "playbook/index.html", True),
     "process": Target("playbook/process/index.html", "playbook", "playbook/process/index.html", True),
 }

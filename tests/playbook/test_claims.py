@@ -96,7 +96,14 @@ def test_a_claim_on_a_per_customer_section_links_to_the_customer_list(playbook_s
     assert not problems
     (doc,) = playbook.documents
     assert '<a href="../../../customers/index.html">open amounts</a>' in doc.html
-    assert '<a href="../../../index.html#goals">goals</a>' in doc.html
+    assert '<a href="../../../index.html">goals</a>' in doc.html  # the top of the page: sections come and go with the data
+
+
+def test_a_claim_on_the_process_map_keeps_its_section(playbook_site) -> None:
+    root = playbook_site({"scripts/x.md": "---\ntitle: X\nkind: script\norder: 1\nsummary: S\n---\n\n"
+                          "The [contract step](site:process#step-contract).\n"})
+    playbook, _ = load_playbook(load_config(cwd=root))
+    assert '<a href="../../process/index.html#step-contract">contract step</a>' in playbook.documents[0].html
 
 
 def test_an_unknown_claim_is_a_warning_with_file_and_line(playbook_site) -> None:
@@ -122,4 +129,4 @@ def test_a_claim_on_a_section_the_audience_leaves_out_is_plain_text_without_a_wa
     playbook, problems = load_playbook(config)
     assert not problems
     assert "<a>the team</a>" in playbook.documents[0].html
-    assert 'href="../../../index.html#goals"' in playbook.documents[0].html
+    assert 'href="../../../index.html"' in playbook.documents[0].html
