@@ -19,18 +19,36 @@ from sitegen.pages.rows import records
 FIRST_PAGE = 50  # rows rendered into the HTML; the rest come from the data file
 
 
+CARD_PLACES = ("title", "sub", "stage", "amount", "date", "flags")  # where a field sits on a phone's card (site.css)
+
+
 @dataclass(frozen=True)
 class Column:
-    """A shown column: ``type`` is text, link, label, flags, date, money, pct, number or days."""
+    """A shown column: ``type`` is text, link, label, flags, date, money, pct, number or days.
+
+    ``priority`` 2 and 3 columns are hidden when the table's box is narrower than site.css says (they stay in
+    the CSV download); a table with ``card`` places shows one card per row on a phone, holding those fields."""
 
     field: str
     label: str
     type: str = "text"
     href: str | None = None   # for links: the field holding the root-relative URL
     badge: bool = False       # labels shown as a coloured badge (tier, grade)
+    priority: int = 1         # 1 always shown, 2 hidden in narrow tables, 3 in all but wide ones
+    card: str = ""            # its place on a phone's card (CARD_PLACES), "" when not on the card
+
+    def __post_init__(self) -> None:
+        if self.priority not in (1, 2, 3) or (self.card and self.card not in CARD_PLACES):
+            raise ValueError(f"column {self.field}: priority 1-3 and card one of {CARD_PLACES}")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "label": self.label, "type": self.type, "href": self.href, "badge": self.badge}
+        return {"field": self.field, "label": self.label, "type": self.type, "href": self.href, "badge": self.badge,
+                "priority": self.priority, "card": self.card}
+
+
+def sort_options(columns: Sequence[Column]) -> list[tuple[str, str]]:
+    """(field, label) of the card fields a phone can sort by (its cards have no column headers to click)."""
+    return [(c.field, c.label) for c in columns if c.card and c.type != "flags"]
 
 
 def table_rows(frame: pd.DataFrame, fields: Sequence[str]) -> list[list[Any]]:

@@ -15,20 +15,25 @@ from sitegen.metrics.forecast import expected_close
 from sitegen.metrics.reduce import UNASSIGNED
 from sitegen.pages import Page, Site, common
 from sitegen.pages.deals import display_names
-from sitegen.pages.datatables import Column, data_file, filter_options, table_context
+from sitegen.pages.datatables import Column, data_file, filter_options, sort_options, table_context
 from sitegen.pages.rows import records, target_line
 from sitegen.pages.tiles import tile
 
 TABLE = "deals"
+# Priority 1 fits a 1366 px screen in both languages; 2 and 3 show in wider tables only (site.css), all are in the
+# CSV download. A phone shows a card per deal with the fields that have a card place.
 COLUMNS = (
-    Column("deal", "Deal", "link", "deal_href"), Column("customer", "Customer", "link", "customer_href"),
-    Column("owner", "Owner", "link", "owner_href"), Column("stage", "Stage", "label"),
-    Column("grade", "Grade", "label", badge=True), Column("forecast_category", "Forecast category", "label"),
-    Column("amount", "Amount", "money"),
-    Column("probability", "Probability", "pct"), Column("weighted", "Weighted", "money"),
-    Column("age_days", "Age (days)", "number"), Column("days_since_activity", "Days since activity", "number"),
-    Column("flag", "Flags", "flags"), Column("next_step", "Next step"), Column("next_step_date", "Next step date", "date"),
-    Column("close_date", "Expected close", "date"),
+    Column("deal", "Deal", "link", "deal_href", card="title"),
+    Column("customer", "Customer", "link", "customer_href", card="sub"),
+    Column("owner", "Owner", "link", "owner_href", priority=2), Column("stage", "Stage", "label", card="stage"),
+    Column("grade", "Grade", "label", badge=True, priority=3),
+    Column("forecast_category", "Forecast category", "label", priority=3),
+    Column("amount", "Amount", "money", card="amount"),
+    Column("probability", "Probability", "pct", priority=3), Column("weighted", "Weighted", "money", priority=2),
+    Column("age_days", "Age (days)", "number", priority=3),
+    Column("days_since_activity", "Days since activity", "number", priority=3),
+    Column("flag", "Flags", "flags", card="flags"), Column("next_step", "Next step"),
+    Column("next_step_date", "Next step date", "date"), Column("close_date", "Expected close", "date", card="date"),
 )
 FIELDS = ("deal", "deal_href", "customer", "customer_href", "owner", "owner_href", "stage", "grade",
           "forecast_category", "amount", "probability",
@@ -74,6 +79,13 @@ def deal_labels(site: Site) -> dict[str, dict[str, str | None]]:
             "forecast_category": dict.fromkeys(CATEGORIES), "owner": {UNASSIGNED: None}}
 
 
+def card_amounts(card: pd.DataFrame) -> list[float]:
+    """The scorecard's won amounts and targets of the quarter that are not zero."""
+    columns = [c for c in ("won_amount_quarter", "target_quarter") if c in card]
+    values = card[columns].apply(pd.to_numeric, errors="coerce").to_numpy().ravel() if columns else []
+    return [v for v in values if v == v and v != 0]
+
+
 def category_rows(site: Site) -> list[dict[str, Any]]:
     """Per rep, for the current quarter: won so far, commit, best case and pipeline amounts of open deals expected
     to close in it (overdue ones count now), the weighted forecast and the target (owner scorecard)."""
@@ -82,8 +94,8 @@ def category_rows(site: Site) -> list[dict[str, Any]]:
     quarter = cal.quarter(m.as_of, site.config.site.fiscal_year_start)
     expected = expected_close(deals, m.as_of).between(quarter.start, quarter.end)
     inside = deals[expected.to_numpy() & (deals["status"] == "open").to_numpy()]
-    if not len(m.scorecard) and not len(inside):
-        return []
+    if not len(inside) and not any(card_amounts(m.scorecard)):
+        return []  # nobody won, expects or has a target this quarter: the page says so in one line
     amounts = inside.pivot_table(index="owner", columns="forecast_category", values="amount", aggfunc="sum",
                                  fill_value=0.0, observed=True).reindex(columns=list(CATEGORIES), fill_value=0.0)
     card = m.scorecard.set_index("owner") if "owner" in m.scorecard else pd.DataFrame()
@@ -99,13 +111,18 @@ def category_rows(site: Site) -> list[dict[str, Any]]:
     return rows
 
 
+FORECAST_FIGURES = ("won_amount", "weighted_open", "target", "open_amount")
+
+
 def forecast_frame(site: Site) -> pd.DataFrame | None:
-    """The metrics' forecast per month (won so far + weighted open deals), None when empty."""
+    """The metrics' forecast per month (won so far + weighted open deals), None when empty or when every month is
+    without a won, open or target amount (nothing to forecast: the page says so in one line)."""
     forecast = site.metrics.forecast
     if not len(forecast):
         return None
     months = forecast[forecast["kind"] == "month"] if "kind" in forecast else forecast
-    return months if len(months) else None
+    figures = months.reindex(columns=list(FORECAST_FIGURES)).apply(pd.to_numeric, errors="coerce").fillna(0)
+    return months if len(months) and figures.ne(0).any().any() else None
 
 
 def forecast_chart(site: Site, months: int | None = None) -> dict[str, Any] | None:
@@ -157,7 +174,7 @@ def pages(site: Site) -> Iterator[Page]:
     context = common(site, "pipeline/index.html", "pipeline", "Pipeline")
     context.update(table_context(TABLE, COLUMNS, deals, FIELDS, labels))
     context.update(
-        tiles=summary_tiles(site, deals),
+        tiles=summary_tiles(site, deals), sorts=sort_options(COLUMNS),
         filters=[{"key": "owner", "label": "Owner", "options": filter_options(deals["owner"])},
                  {"key": "stage", "label": "Stage", "options": filter_options(deals["stage"], labels["stage"],
                                                                              site.config.stage_keys)},

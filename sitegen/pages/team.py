@@ -18,7 +18,7 @@ from sitegen.metrics.team import ACTIVITY_KEYS
 from sitegen.pages import Page, Site, common
 from sitegen.pages import customers as customers_section
 from sitegen.pages import pipeline as pipeline_section
-from sitegen.pages.datatables import FIRST_PAGE
+from sitegen.pages.datatables import FIRST_PAGE, sort_options
 from sitegen.pages.followup import owner_followup
 from sitegen.pages.goals import symbol
 from sitegen.pages.reviews import owner_actions
@@ -195,7 +195,8 @@ def owner_pages(site: Site, rows: list[dict[str, Any]], columns: list[dict[str, 
     customer_table = {"columns": [c.as_dict() for c in customers_section.COLUMNS if c.field != "owner"],
                       "data": customers_section.DATA_NAME, "labels": customers_section.index_labels(site.language)}
     deal_table = {"columns": [c.as_dict() for c in pipeline_section.COLUMNS if c.field != "owner"],
-                  "data": pipeline_section.TABLE, "labels": pipeline_section.deal_labels(site)}
+                  "data": pipeline_section.TABLE, "labels": pipeline_section.deal_labels(site),
+                  "sorts": sort_options(pipeline_section.COLUMNS)}
     appraisal = appraisal_columns(site.metrics.scorecard if len(site.metrics.scorecard) else None)
     followup = owner_followup(site)
 

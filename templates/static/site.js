@@ -171,8 +171,10 @@
       return true;
     });
     this.columns = this.heads.map(function (th) {
+      var priority = /\bp([23])\b/.exec(th.className);
       return { field: th.getAttribute("data-field"), type: th.getAttribute("data-type"),
-               href: th.getAttribute("data-href"), badge: th.hasAttribute("data-badge") };
+               href: th.getAttribute("data-href"), badge: th.hasAttribute("data-badge"),
+               priority: priority ? priority[1] : "", card: th.getAttribute("data-card"), label: th.textContent.trim() };
     });
   };
   Table.prototype.setupHeads = function () {
@@ -208,6 +210,10 @@
       if (this.sort && i === this.sort.index) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
       else th.removeAttribute("aria-sort");
     }, this);
+    var wanted = this.sort ? value : "";
+    each('[data-sort-for="' + this.id + '"]', function (select) {  // a phone's sort select shows the same order
+      select.value = Array.prototype.some.call(select.options, function (o) { return o.value === wanted; }) ? wanted : "";
+    });
   };
   Table.prototype.readState = function () {
     var p = state(), self = this;
@@ -299,16 +305,22 @@
     }
     return rows;
   };
+  /* The same cell markup as the datatable macro (macros.html cell_attrs): kind class, p2 / p3 for a column hidden in
+     narrow tables, the card place and a card date's label; names and texts in a two-line .clamp box. */
+  function clampBox(tag, text) { var box = document.createElement(tag); box.className = "clamp"; box.textContent = text; return box; }
   Table.prototype.cellHtml = function (c, row) {
     var v = row[own(this.fields, c.field)], td = document.createElement("td");
     var labels = own(this.data.labels, c.field);
     if (v === undefined) v = null;
-    td.className = c.type === "link" || c.type === "text" ? "wrap" : "nowrap";
+    td.className = (c.type === "link" || c.type === "text" ? "wrap" : c.type === "flags" ? "flags" : "nowrap") +
+      (c.priority ? " p" + c.priority : "");
+    if (c.card) td.setAttribute("data-card", c.card);
+    if (c.card === "date") td.setAttribute("data-label", c.label);
     if (c.type === "link") {
       var href = row[own(this.fields, c.href)];
       if (v === null) td.textContent = "–";
-      else if (href) { var a = document.createElement("a"); a.href = ROOT + href; a.textContent = labelText(labels, v); td.appendChild(a); }
-      else td.textContent = labelText(labels, v);
+      else if (href) { var a = clampBox("a", labelText(labels, v)); a.href = ROOT + href; td.appendChild(a); }
+      else td.appendChild(clampBox("span", labelText(labels, v)));
     } else if (c.type === "label") {
       td.setAttribute("data-f", v === null ? "" : v);
       if (v === null) td.textContent = "–";
@@ -323,10 +335,12 @@
         td.appendChild(s);
         td.appendChild(document.createTextNode(" "));
       });
+    } else if (c.type === "text" && v !== null) {
+      td.appendChild(clampBox("span", v));
     } else if (c.type === "date" || c.type === "text") {
       td.textContent = v === null ? "–" : v;
     } else {
-      td.className = "num";
+      td.className = "num" + (c.priority ? " p" + c.priority : "");
       td.setAttribute("data-value", v === null ? "" : v);
       td.textContent = format(v, c.type);
     }
@@ -377,6 +391,13 @@
         self.page = 0;
         saveState(self.id, key, key === "q" ? input.value.trim() : input.value);
         saveState(self.id, "page", "");
+        self.update();
+      });
+    });
+    each('[data-sort-for="' + this.id + '"]', function (select) {
+      select.addEventListener("change", function () {
+        self.setSort(select.value);
+        saveState(self.id, "sort", select.value);
         self.update();
       });
     });
