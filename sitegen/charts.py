@@ -8,10 +8,14 @@ Trace names and axis titles are UI messages in English; the renderer translates 
 (and the categories of traces marked ``meta = {"i18n": "x"}``) when it embeds the spec.
 Colours are fixed per stage, outcome and tier so a stage looks the same on every page;
 they are mid-tones that read on light and dark backgrounds (site.js sets text and grid colours).
+
+A chart without a value to show (no data, or only zeros and gaps) would draw an empty 0-1 axis: the
+builders return None for it instead, and the page says in one line that there is no data.
 """
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any, Sequence
 
 PALETTE = ("#2f6db5", "#e07b39", "#3a9d6a", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c")
@@ -23,6 +27,23 @@ TARGET_COLOR = "#e07b39"
 
 def stage_color(index: int) -> str:
     return STAGE_COLORS[min(index, len(STAGE_COLORS) - 1)]
+
+
+def _values(trace: dict[str, Any]) -> list[Any]:
+    """A trace's values: z of a heatmap, x of horizontal bars and funnels, else y."""
+    if trace["type"] == "heatmap":
+        return [v for row in trace["z"] for v in row]
+    return trace["x"] if trace.get("orientation") == "h" or trace["type"] == "funnel" else trace["y"]
+
+
+def drawable(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """``spec``, or None when no trace has a value to show: a number other than 0 (any number in a heatmap,
+    where 0 % is a finding); bars of zeros and gaps would draw an empty 0-1 axis."""
+    for trace in spec["data"]:
+        for v in _values(trace):
+            if isinstance(v, Real) and not isinstance(v, bool) and v == v and (v != 0 or trace["type"] == "heatmap"):
+                return spec
+    return None
 
 
 def _layout(**extra: Any) -> dict[str, Any]:
@@ -51,7 +72,7 @@ def _line(x: Sequence[Any], y: Sequence[Any], name: str, color: str = TARGET_COL
 
 
 def bar_trend(x: Sequence[str], y: Sequence[float], name: str, color: str = PALETTE[0],
-              line: Sequence[float | None] | None = None, line_name: str = "") -> dict[str, Any]:
+              line: Sequence[float | None] | None = None, line_name: str = "") -> dict[str, Any] | None:
     """Bars per period, optionally with a line (a target or a moving average)."""
     data: list[dict[str, Any]] = [{"type": "bar", "x": list(x), "y": list(y), "name": name,
                                    "marker": {"color": color}}]
@@ -59,21 +80,21 @@ def bar_trend(x: Sequence[str], y: Sequence[float], name: str, color: str = PALE
     if line is not None:
         data.append(_line(x, line, line_name))
         _legend(layout)
-    return {"data": data, "layout": layout}
+    return drawable({"data": data, "layout": layout})
 
 
 def stacked_bars(x: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]],
-                 line: Sequence[float | None] | None = None, line_name: str = "") -> dict[str, Any]:
+                 line: Sequence[float | None] | None = None, line_name: str = "") -> dict[str, Any] | None:
     """Stacked bars (name, values, colour) per period with an optional target line."""
     data: list[dict[str, Any]] = [{"type": "bar", "x": list(x), "y": list(values), "name": name,
                                    "marker": {"color": color}} for name, values, color in series]
     if line is not None:
         data.append(_line(x, line, line_name))
-    return {"data": data, "layout": _legend(_layout(barmode="stack"))}
+    return drawable({"data": data, "layout": _legend(_layout(barmode="stack"))})
 
 
 def bars(labels: Sequence[str], values: Sequence[float], name: str, colors: Sequence[str] | str = PALETTE[0],
-         horizontal: bool = False, translate_labels: bool = False, percent: bool = False) -> dict[str, Any]:
+         horizontal: bool = False, translate_labels: bool = False, percent: bool = False) -> dict[str, Any] | None:
     """Bars per category; horizontal bars keep long category names readable."""
     trace: dict[str, Any] = {"type": "bar", "name": name, "marker": {"color": list(colors) if not isinstance(colors, str)
                                                                      else colors}}
@@ -89,10 +110,10 @@ def bars(labels: Sequence[str], values: Sequence[float], name: str, colors: Sequ
                          xaxis=value_axis, yaxis={"type": "category", "automargin": True, "autorange": "reversed"})
     else:
         layout = _layout(hovermode="closest", yaxis=value_axis)
-    return {"data": [trace], "layout": layout}
+    return drawable({"data": [trace], "layout": layout})
 
 
-def funnel(labels: Sequence[str], values: Sequence[float], name: str, value_format: str = ",") -> dict[str, Any]:
+def funnel(labels: Sequence[str], values: Sequence[float], name: str, value_format: str = ",") -> dict[str, Any] | None:
     """A funnel of stages, coloured from light (early) to dark (late), won in green.
 
     ``value_format`` is a d3 format for the value on each bar (``.3s`` for amounts: 12.8M).
@@ -101,21 +122,22 @@ def funnel(labels: Sequence[str], values: Sequence[float], name: str, value_form
     layout = _layout(margin={"l": 120, "r": 16, "t": 8, "b": 24}, hovermode="closest")
     layout.pop("xaxis")
     layout["yaxis"] = {"automargin": True}
-    return {"data": [{"type": "funnel", "y": list(labels), "x": list(values), "name": name,
-                      "marker": {"color": colors[:len(labels)]},
-                      "texttemplate": f"%{{value:{value_format}}}<br>%{{percentInitial:.0%}}"}],
-            "layout": layout}
+    return drawable({"data": [{"type": "funnel", "y": list(labels), "x": list(values), "name": name,
+                               "marker": {"color": colors[:len(labels)]},
+                               "texttemplate": f"%{{value:{value_format}}}<br>%{{percentInitial:.0%}}"}],
+                     "layout": layout})
 
 
-def heatmap(x: Sequence[str], y: Sequence[str], z: Sequence[Sequence[float | None]], name: str) -> dict[str, Any]:
+def heatmap(x: Sequence[str], y: Sequence[str], z: Sequence[Sequence[float | None]],
+            name: str) -> dict[str, Any] | None:
     """A share matrix (cohort retention): rows ``y``, columns ``x``, values 0-1."""
     layout = _layout(height=max(200, 22 * len(y) + 80), hovermode="closest",
                      yaxis={"type": "category", "automargin": True, "autorange": "reversed"})
-    return {"data": [{"type": "heatmap", "x": list(x), "y": list(y), "z": [list(r) for r in z], "name": name,
-                      "colorscale": [[0, "#dbe7f5"], [1, "#1d528f"]], "zmin": 0, "zmax": 1,
-                      "colorbar": {"tickformat": ".0%", "thickness": 12},
-                      "hovertemplate": "%{y} +%{x}: %{z:.0%}<extra></extra>"}],
-            "layout": layout}
+    return drawable({"data": [{"type": "heatmap", "x": list(x), "y": list(y), "z": [list(r) for r in z], "name": name,
+                               "colorscale": [[0, "#dbe7f5"], [1, "#1d528f"]], "zmin": 0, "zmax": 1,
+                               "colorbar": {"tickformat": ".0%", "thickness": 12},
+                               "hovertemplate": "%{y} +%{x}: %{z:.0%}<extra></extra>"}],
+                     "layout": layout})
 
 
 def money(spec: dict[str, Any] | None) -> dict[str, Any] | None:

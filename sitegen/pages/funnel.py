@@ -35,12 +35,14 @@ def stage_rows(site: Site) -> list[dict[str, Any]]:
         key = row["stage"]
         guide = site.playbook.stage_guide(key) if site.playbook is not None and key in site.stage_names else None
         row.update(name=site.stage_names.get(key), guide_href=guide.url if guide else None,
-                   slow=None not in (row["median_days"], row["max_days"]) and row["median_days"] > row["max_days"])
+                   slow=None not in (row["median_days"], row["max_days"]) and row["median_days"] > row["max_days"],
+                   configured_probability=row["probability_source"] == "config")  # starred; the footnote says why
     return rows
 
 
 def funnel_charts(rows: list[dict[str, Any]]) -> tuple[dict | None, dict | None]:
-    """The funnel by count and by amount; stage names are final, "won" is translated when rendering."""
+    """The funnel by count and by amount (None without deals or amounts); stage names are final, "won" is
+    translated when rendering."""
     if not rows:
         return None, None
     labels = [r["name"] or r["stage"] for r in rows]
@@ -48,12 +50,16 @@ def funnel_charts(rows: list[dict[str, Any]]) -> tuple[dict | None, dict | None]
     by_count = charts.funnel(labels, [r["reached"] for r in rows], "Deals")
     by_amount = charts.money(charts.funnel(labels, [round(r["amount"] or 0, 2) for r in rows], "Amount", ".3s"))
     for spec in (by_count, by_amount):
-        spec["data"][0]["meta"] = {**(spec["data"][0].get("meta") or {}), "i18n": "y"}
+        if spec is not None:
+            spec["data"][0]["meta"] = {**(spec["data"][0].get("meta") or {}), "i18n": "y"}
     return by_count, by_amount
 
 
 def lost_rows(frame: pd.DataFrame, key: str, stage_names: dict[str, str]) -> tuple[list[dict[str, Any]], dict | None]:
-    """Lost deals by reason or by the stage where they were lost: table rows and a bar chart."""
+    """Lost deals by reason or by the stage where they were lost: table rows and a bar chart (stages where no deal
+    was lost are left out, so a funnel without lost deals says so in one line)."""
+    if len(frame) and "deals" in frame:
+        frame = frame[frame["deals"].fillna(0) > 0]
     if not len(frame):
         return [], None
     rows = records(frame)
