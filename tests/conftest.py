@@ -194,7 +194,7 @@ def browser() -> Iterator:
 
 
 # Templates that are pieces of pages, not page types of their own.
-PARTIAL_TEMPLATES = {"base.html", "nav.html", "macros.html"}
+PARTIAL_TEMPLATES = {"base.html", "nav.html", "macros.html", "goals.html"}
 PLAYBOOK_KINDS = ("stages", "scripts", "templates", "checklists", "policies", "roles")
 
 
