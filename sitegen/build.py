@@ -20,6 +20,7 @@ from sitegen.audience import audience_problems, audience_view
 from sitegen.audience_links import audience_renderer
 from sitegen.config import Config
 from sitegen.dataset import Dataset, load_dataset
+from sitegen.dataset.cache import table_cache
 from sitegen.dataset.problems import Problem
 from sitegen.errors import ConfigError, ConfigProblem, DataError
 from sitegen.fingerprint import fingerprint, render_fingerprint
@@ -30,7 +31,8 @@ from sitegen.privacy import apply_privacy
 from sitegen.reporter import Reporter
 from sitegen.resources import default_templates
 from sitegen.reviews import load_reviews
-from sitegen.write import SiteWriter, WriteStats, read_manifest, refuse_clashes, reusable_output, safe_relpath
+from sitegen.write import (SiteWriter, WriteStats, beside, read_manifest, refuse_clashes, reusable_output,
+                           safe_relpath)
 
 STATIC = "static"  # folder of CSS/JS inside a templates folder, copied to assets/
 
@@ -140,7 +142,8 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
     record = None if force else reusable_output(out, print_)
     if record is not None:
         return _reused(out, record, reporter)
-    site = prepare_site(config, as_of_day)
+    with table_cache(beside(out)[3] / "tables", reuse=not force):  # parse only the files that changed
+        site = prepare_site(config, as_of_day)
     playbook_problems = (*site.playbook_problems, *site.review_problems)
     reporter.timing("load and metrics", time.perf_counter() - started)
     dataset, metrics = site.dataset, site.metrics

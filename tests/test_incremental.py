@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 
 from sitegen.build import build_site
 from sitegen.config import load_config
+from sitegen.dataset import cache, load, load_dataset
+from sitegen.dataset.cache import table_cache
 from sitegen.demo import generate_demo_data
 from sitegen.fingerprint import fingerprint
 from sitegen.render import Renderer
@@ -237,3 +239,63 @@ def test_an_incremental_build_equals_a_full_build(plain: Path, tmp_path_factory:
     build_site(load_config(cwd=site), as_of=AS_OF, jobs=1, force=True, out=work / "full", reporter=Reporter())
     assert snapshot(site / "output") == snapshot(work / "full")
     shutil.rmtree(work)
+
+
+# --- parsed tables are cached: a rebuild parses only the files that changed -----------------------------
+
+def load_with_cache(site: Path, folder: Path, reuse: bool = True):
+    with table_cache(folder, reuse):
+        return load_dataset(load_config(cwd=site))
+
+
+def assert_same_dataset(a, b) -> None:
+    assert (a.problems, a.error_count, a.warning_count) == (b.problems, b.error_count, b.warning_count)
+    assert (dict(a.problem_counts), dict(a.files)) == (dict(b.problem_counts), dict(b.files))
+    assert list(a.tables) == list(b.tables) and list(a.snapshots) == list(b.snapshots)
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_exact=True)
+    for day in a.snapshots:
+        pd.testing.assert_frame_equal(a.snapshots[day], b.snapshots[day], check_exact=True)
+
+
+def test_a_cached_table_equals_a_fresh_parse_problems_included(site: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    set_cell(site / "data" / "orders.csv", 3, "amount", lambda v: "12,3x")      # not a number
+    set_cell(site / "data" / "pipeline.csv", 2, "customer_id", lambda v: "")  # a missing value
+    set_cell(site / "data" / "pipeline.csv", 4, "close_date", lambda v: "someday")  # not a date
+    fresh = load_dataset(load_config(cwd=site))
+    assert any("not a number" in p.message for p in fresh.problems)
+    folder = tmp_path / "cache"
+    assert_same_dataset(load_with_cache(site, folder), fresh)  # parsed, and stored
+    assert len(list(folder.glob("*.arrow"))) >= 8
+    parse = load._read_table
+    monkeypatch.setattr(load, "_read_table", lambda *args: pytest.fail("parsed a table that is in the cache"))
+    assert_same_dataset(load_with_cache(site, folder), fresh)  # every table from the cache
+    # a changed file is parsed again (only that one), and its older entry replaced
+    monkeypatch.setattr(load, "_read_table", lambda source, *args: (
+        parse(source, *args) if source.path.name == "orders.csv" else pytest.fail(f"parsed {source.path}")))
+    set_cell(site / "data" / "orders.csv", 5, "amount", lambda v: "77.00")
+    entries = len(list(folder.glob("*.arrow")))
+    changed = load_with_cache(site, folder)
+    monkeypatch.setattr(load, "_read_table", parse)
+    assert_same_dataset(changed, load_dataset(load_config(cwd=site)))
+    assert len(list(folder.glob("*.arrow"))) == entries
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "other version"])
+def test_a_damaged_cache_entry_is_parsed_again_silently(site: Path, tmp_path: Path, damage: str) -> None:
+    folder = tmp_path / "cache"
+    fresh = load_with_cache(site, folder)
+    for entry in folder.glob("*.arrow"):
+        data = entry.read_bytes()
+        entry.write_bytes({"truncated": data[:len(data) // 2], "garbage": b"\x00junk" * 50, "empty": b"",
+                           "other version": data.replace(b'"version": "1"', b'"version": "0"')}[damage])
+    assert_same_dataset(load_with_cache(site, folder), fresh)
+    assert_same_dataset(load_with_cache(site, folder), fresh)  # and stored again
+
+
+def test_force_reads_no_cached_table(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rebuild(site, force=True)  # fills the cache
+    assert list((site / ".output.cache" / "tables").glob("orders-*.arrow"))
+    monkeypatch.setattr(cache, "_load", lambda entry: pytest.fail(f"--force read {entry}"))
+    rebuild(site, force=True)

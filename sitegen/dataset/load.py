@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sitegen.config import DATE_RANGE_HINT, Config
+from sitegen.dataset.cache import cached_read
 from sitegen.dataset.headers import header_key, match_headers, missing_hint  # header_key: config imports it here
 from sitegen.dataset.parse import parse_amounts, parse_probabilities, read_dates, true_mask
 from sitegen.dataset.problems import ProblemLog
@@ -70,10 +71,19 @@ def read_table(path: Path | Source, display: str, spec: TableSpec, config: Confi
                read: list[SourceTable] | None = None) -> LoadedTable | None:
     """Load ``path`` (a file, or any :class:`Source`) per ``spec``; return None when it cannot be used at all
     (errors logged). Problems name the table as its source does (``table.display``: a sheet adds its name);
-    the table as read, without its cells, is appended to ``read`` (it names rows in problems)."""
+    the table as read, without its cells, is appended to ``read`` (it names rows in problems). Inside
+    :func:`sitegen.dataset.cache.table_cache` a file parsed before is read back from the cache."""
     settings = config.tables[spec.name]
-    table = read_source(path if isinstance(path, Source) else file_source(path, display, settings),
-                        settings, spec.name, log)
+    source = path if isinstance(path, Source) else file_source(path, display, settings)
+    return cached_read(source, spec.name, config, log, read,
+                       lambda log, read: _read_table(source, spec, config, log, read))
+
+
+def _read_table(source: Source, spec: TableSpec, config: Config, log: ProblemLog,
+                read: list[SourceTable] | None) -> LoadedTable | None:
+    """:func:`read_table` itself, when the table is not in the cache (:mod:`sitegen.dataset.cache`)."""
+    settings = config.tables[spec.name]
+    table = read_source(source, settings, spec.name, log)
     if table is None:
         return None
     display = table.display
