@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 LINE_TABLES = ("orders", "activities", "stage_history")  # the tables whose size ``auto`` weighs
 INSTALL_DUCKDB = "pip install 'sitegen[duckdb]'"
+INSTALL_SPARK = "pip install 'sitegen[spark]'"
 
 
 class Engine(Protocol):
@@ -38,6 +39,11 @@ class Engine(Protocol):
 def duckdb_installed() -> bool:
     """Whether the duckdb package can be imported (the optional extra ``sitegen[duckdb]``)."""
     return importlib.util.find_spec("duckdb") is not None
+
+
+def spark_installed() -> bool:
+    """Whether the pyspark package can be imported (the optional extra ``sitegen[spark]``; Spark needs Java too)."""
+    return importlib.util.find_spec("pyspark") is not None
 
 
 def line_level_bytes(config: Config) -> int:
@@ -68,11 +74,17 @@ def require_engine(config: Config) -> None:
     if config.engine.name == "duckdb" and not duckdb_installed():
         raise ConfigError([ConfigProblem(config.source, "engine.name", "the duckdb engine needs the duckdb package",
                                          f"install it with: {INSTALL_DUCKDB}")])
+    if config.engine.name == "spark" and not spark_installed():
+        raise ConfigError([ConfigProblem(config.source, "engine.name", "the spark engine needs the pyspark package",
+                                         f"install it with: {INSTALL_SPARK} (and a Java runtime)")])
 
 
 def engine_for(config: Config) -> Engine:
     """The engine object for ``config`` (ConfigError when it is not installed)."""
     require_engine(config)
+    if config.engine.name == "spark":
+        from sitegen.engines.spark_engine import SparkEngine
+        return SparkEngine(config.engine)
     if resolve_name(config) == "duckdb":
         from sitegen.engines.duckdb_engine import DuckDBEngine
         return DuckDBEngine(config.engine, config.root)

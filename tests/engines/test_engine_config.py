@@ -1,4 +1,4 @@
-"""``[engine]`` and ``--engine``: parsing, the clear errors (spark not available, duckdb not installed), auto."""
+"""``[engine]`` and ``--engine``: parsing, the clear errors (duckdb or pyspark not installed), auto."""
 
 from __future__ import annotations
 
@@ -28,9 +28,20 @@ def test_default_engine_is_pandas_and_settings_are_read():
             config.engine.auto_bytes) == ("duckdb", "4GB", "spill", 10)
 
 
-def test_spark_is_a_clear_config_error_for_now():
-    [problem] = _problems({"engine": {"name": "spark"}})
-    assert "engine.name" in problem and "not available yet" in problem
+def test_spark_settings_are_read():
+    config = parse_config({"engine": {"name": "spark", "master": " spark://head:7077 ",
+                                      "spark_conf": {"spark.executor.memory": "4g", "spark.sql.shuffle.partitions": 64,
+                                                     "spark.speculation": True}}}, root=Path("/tmp"))
+    assert (config.engine.name, config.engine.master) == ("spark", "spark://head:7077")
+    assert config.engine.spark_conf == (("spark.executor.memory", "4g"), ("spark.speculation", "true"),
+                                        ("spark.sql.shuffle.partitions", "64"))
+    hash(config.engine)  # settings stay hashable (a frozen dataclass of tuples)
+
+
+def test_bad_spark_settings_are_reported():
+    problems = _problems({"engine": {"master": "", "spark_conf": {"executor.memory": "4g"}}})
+    assert any("engine.master" in p for p in problems) and any("engine.spark_conf" in p for p in problems)
+    assert _problems({"engine": {"spark_conf": {"spark.x": ["a"]}}})
 
 
 def test_bad_engine_values_are_reported_together():
@@ -47,12 +58,15 @@ def _site(tmp_path: Path, toml: str = "") -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("command", ["build", "check"])
-def test_engine_option_spark_exits_2(tmp_path, command, monkeypatch):
-    monkeypatch.chdir(_site(tmp_path))
-    result = CliRunner().invoke(main, [command, "--engine", "spark"])
+@pytest.mark.parametrize("command, how", [("build", "option"), ("check", "option"), ("build", "config")])
+def test_spark_not_installed_exits_2_with_the_pip_command(tmp_path, command, how, monkeypatch):
+    monkeypatch.chdir(_site(tmp_path, '[engine]\nname = "spark"\n' if how == "config" else ""))
+    monkeypatch.setattr(engines, "spark_installed", lambda: False)
+    result = CliRunner().invoke(main, [command, "--jobs", "1"] if how == "config" and command == "build"
+                                else [command] + (["--engine", "spark"] if how == "option" else []))
     assert result.exit_code == 2, result.output
-    assert "not available yet" in result.output and "Traceback" not in result.output
+    assert "pip install 'sitegen[spark]'" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "output").exists()
 
 
 @pytest.mark.parametrize("how", ["option", "config"])
