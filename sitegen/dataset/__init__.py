@@ -65,13 +65,18 @@ def load_dataset(config: Config) -> Dataset:
     files: dict[str, str] = {}
     sources = plan_sources(config, log, lambda path: display_path(path, config.root))
     named: dict[str, SourceTable] = {}  # display -> a table whose problems are renamed (sheet header, row key)
+    engine_load = _engine_loader(config)  # the DuckDB engine keeps order lines out of pandas
     for name in TABLES:
         files[name] = display = sources[name].display if name in sources else \
             display_path(config.table_path(name), config.root)
         if name not in sources:
             continue
         read: list[SourceTable] = []
-        loaded = read_table(sources[name], display, SCHEMA[name], config, log, read)
+        if engine_load is not None and name in ENGINE_TABLES:
+            held = engine_load(sources[name], SCHEMA[name], config, log, read)
+            loaded = None if held is None else (held, {})
+        else:
+            loaded = read_table(sources[name], display, SCHEMA[name], config, log, read)
         if read:
             files[name] = display = read[0].display
             if read[0].keyed or read[0].header_line != 1:
@@ -98,6 +103,21 @@ def load_dataset(config: Config) -> Dataset:
         error_count=log.errors, warning_count=log.warnings, files=MappingProxyType(files), problem_counts=MappingProxyType(dict(log.counts)),
         snapshots=snapshots,
     )
+
+
+ENGINE_TABLES = ("orders",)  # the line-level tables an engine may load itself
+
+
+def _engine_loader(config: Config):
+    """The engine's loader of :data:`ENGINE_TABLES` (:func:`sitegen.engines.duckdb_load.load_lines` on one
+    DuckDB connection per dataset) when the build's engine loads them; None for the pandas loader."""
+    from sitegen.engines import loads_lines  # (the engines import this package)
+    if not loads_lines(config):
+        return None
+    from sitegen.engines.duckdb_engine import DuckDBEngine
+    from sitegen.engines.duckdb_load import load_lines
+    con = DuckDBEngine(config.engine, config.root).connect()
+    return lambda source, spec, config, log, read: load_lines(con, source, spec, config, log, read)
 
 
 def _named(problem: Problem, named: Mapping[str, SourceTable]) -> Problem:

@@ -21,6 +21,20 @@ from sitegen.dataset.parse import normalize_header, suggest, true_mask
 from sitegen.dataset.problems import ProblemLog
 from sitegen.dataset.schema import GRADES, SCHEMA, SEVERITIES, TIER_ALIASES
 
+def _engine_table(frame: pd.DataFrame | None):
+    """The DuckDB table behind a frame the DuckDB engine loaded (None for an ordinary frame)."""
+    if frame is None or type(frame) is pd.DataFrame:
+        return None
+    from sitegen.engines.duckdb_load import engine_table
+    return engine_table(frame)
+
+
+def report_rows(*args, **kwargs) -> None:
+    """:func:`sitegen.engines.duckdb_load.report_rows` (imported when a table is held by DuckDB)."""
+    from sitegen.engines.duckdb_load import report_rows as report
+    report(*args, **kwargs)
+
+
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
 
 
@@ -174,8 +188,12 @@ def validate_stage_history(frame: pd.DataFrame, display: str, config: Config, lo
 
 
 def validate_orders(frame: pd.DataFrame, display: str, config: Config, log: ProblemLog) -> pd.DataFrame:
+    held = _engine_table(frame)
     for column in ("amount", "quantity"):
-        if column in frame:
+        if column in frame and held is not None:  # the same warnings, in SQL
+            report_rows(held, log, f"{column} < 0", column, "negative value",
+                        "counted as a return or credit note, reducing revenue", "warning", column, display=display)
+        elif column in frame:
             negative = (frame[column] < 0).to_numpy()
             if negative.any():
                 log.add_rows(display, frame[LINE].to_numpy()[negative], column, "negative value",
@@ -265,6 +283,8 @@ def check_references(tables: dict[str, pd.DataFrame], displays: dict[str, str], 
     invisible_ids(tables, displays, log, ids)
 
     def labels(name: str, column: str) -> Labels:
+        if _engine_table(tables[name]) is not None:
+            raise ValueError(f"{name} is held by the duckdb engine: check it in SQL")
         found = ids.get(name, {}).get(column)
         return found if found is not None and len(found.codes) == len(tables[name]) else Labels.of(tables[name][column])
 
@@ -282,12 +302,19 @@ def check_references(tables: dict[str, pd.DataFrame], displays: dict[str, str], 
             frame = tables.get(name)
             if frame is None or key not in frame:
                 continue
+            held = _engine_table(frame)
+            if held is not None:
+                _engine_orphans(held, key, known, displays[name], message, hint, log)
+                continue
             child = labels(name, key)
             orphan = child.rows(true_mask(pc.and_(pc.is_valid(child.text), pc.invert(pc.is_in(child.text, known)))))
             if orphan.any():
                 log.add_rows(displays[name], frame[LINE].to_numpy()[orphan], key, message, hint, "warning",
                              values=frame[key].to_numpy()[orphan], per_kind=10)
-        if parent == "customers" and "orders" in tables:
+        if parent == "customers" and "orders" in tables and _engine_table(tables["orders"]) is not None:
+            _engine_orders_before_customer(tables["customers"], _engine_table(tables["orders"]), displays["orders"],
+                                           log)
+        elif parent == "customers" and "orders" in tables:
             _orders_before_customer(tables["customers"], tables["orders"], labels("orders", "customer_id"),
                                     displays["orders"], log)
 
@@ -306,6 +333,9 @@ def invisible_ids(tables: dict[str, pd.DataFrame], displays: dict[str, str], log
             if name in SCHEMA else []
         for column in columns:
             if column not in frame:
+                continue
+            if _engine_table(frame) is not None:
+                _engine_invisible(_engine_table(frame), column, displays[name], log)
                 continue
             found = ids.get(name, {}).get(column)
             labels = found if found is not None and len(found.codes) == len(frame) else Labels.of(frame[column])
@@ -327,6 +357,59 @@ def invisible_ids(tables: dict[str, pd.DataFrame], displays: dict[str, str], log
                              "gets its own page); delete the characters in the source if both mean the same",
                              "warning",
                              values=frame[column].to_numpy()[rows], per_kind=10)
+
+
+def _marks(value: str) -> str:
+    """The invisible format characters of ``value``, named as :func:`invisible_ids` names them."""
+    marks = sorted({ch for ch in value if unicodedata.category(ch) == "Cf"})
+    return ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip() for ch in marks)
+
+
+def _engine_invisible(held, column: str, display: str, log: ProblemLog) -> None:
+    """:func:`invisible_ids` for a column held by DuckDB: the distinct values searched in arrow, rows in SQL.
+    Groups go by the first appearance of their first value, as the loader's labels number values."""
+    found = held.sql(f"SELECT {column} AS v, min(pos) AS first FROM {{t}} WHERE {column} IS NOT NULL "
+                     f"GROUP BY {column} ORDER BY first")
+    values = found.column("v")
+    hidden = true_mask(pc.match_substring_regex(values, r"\p{Cf}"))
+    groups: dict[str, list[str]] = {}
+    for value in np.asarray(values.to_pylist(), dtype=object)[hidden]:
+        groups.setdefault(_marks(value), []).append(value)
+    for marks, chosen in groups.items():
+        report_rows(held, log, f"list_contains($chosen, {column})", column,
+                    f"id contains invisible characters ({marks})",
+                    "kept as written: it is another id than the one without them (a customer or owner "
+                    "gets its own page); delete the characters in the source if both mean the same",
+                    "warning", column, per_kind=10, params={"chosen": chosen}, display=display)
+
+
+def _engine_orphans(held, key: str, known: pa.Array, display: str, message: str, hint: str,
+                    log: ProblemLog) -> None:
+    """The orphan check of :func:`check_references` for a child table held by DuckDB (an anti-join in SQL)."""
+    known_in = pa.table({"k": pc.drop_null(known).cast(pa.string())})  # noqa: F841 (DuckDB reads it by name)
+    held.con.register("known_in", known_in)
+    try:
+        report_rows(held, log, f"{key} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM known_in WHERE k = {key})", key,
+                    message, hint, "warning", key, per_kind=10, display=display)
+    finally:
+        held.con.unregister("known_in")
+
+
+def _engine_orders_before_customer(customers: pd.DataFrame, held, display: str, log: ProblemLog) -> None:
+    """:func:`_orders_before_customer` for order lines held by DuckDB (a join in SQL)."""
+    if "created_date" not in customers or "order_date" not in held.columns:
+        return
+    first = customers.drop_duplicates("customer_id")
+    first_in = pa.table({  # noqa: F841 (DuckDB reads it by name)
+        "k": pa.array(first["customer_id"].to_numpy(dtype=object), type=pa.string()),
+        "created": pa.array(first["created_date"].to_numpy(dtype="datetime64[ns]"), type=pa.timestamp("ns"))})
+    held.con.register("first_in", first_in)
+    try:
+        report_rows(held, log, "order_date < (SELECT created FROM first_in WHERE k = customer_id)", "order_date",
+                    "order dated before the customer was created", "check customers.csv created_date", "warning",
+                    "strftime(order_date, '%Y-%m-%d')", per_kind=10, display=display)
+    finally:
+        held.con.unregister("first_in")
 
 
 def _orders_before_customer(customers: pd.DataFrame, orders: pd.DataFrame, order_customers: Labels,

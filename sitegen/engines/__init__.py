@@ -79,6 +79,13 @@ def require_engine(config: Config) -> None:
                                          f"install it with: {INSTALL_SPARK} (and a Java runtime)")])
 
 
+def loads_lines(config: Config) -> bool:
+    """Whether the loader leaves the order lines to the engine: with DuckDB they are read, validated and kept in
+    DuckDB (:mod:`sitegen.engines.duckdb_load`), never as a whole pandas frame."""
+    require_engine(config)
+    return resolve_name(config) == "duckdb"
+
+
 def engine_for(config: Config) -> Engine:
     """The engine object for ``config`` (ConfigError when it is not installed)."""
     require_engine(config)
@@ -92,5 +99,5 @@ def engine_for(config: Config) -> Engine:
     return PandasEngine()
 
 
-__all__ = ["Engine", "INSTALL_DUCKDB", "duckdb_installed", "engine_for", "line_level_bytes", "require_engine",
-           "resolve_name"]
+__all__ = ["Engine", "INSTALL_DUCKDB", "duckdb_installed", "engine_for", "line_level_bytes", "loads_lines",
+           "require_engine", "resolve_name"]

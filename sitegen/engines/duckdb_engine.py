@@ -57,11 +57,15 @@ class DuckDBEngine:
         """Every reduction for ``as_of``, the order lines from :meth:`order_lines`."""
         from sitegen.metrics.reduce import reduce_with
 
-        con = self.connect()
+        from sitegen.engines.duckdb_load import engine_table
+
+        held = engine_table(dataset.get("orders"))  # order lines the loader left in DuckDB
+        con = held.con if held is not None else self.connect()
         try:
             return reduce_with(dataset, config, as_of, lambda d, c, a: order_lines(con, d, c, a))
         finally:
-            con.close()
+            if held is None:
+                con.close()
 
 
 def _arrow(relation: duckdb.DuckDBPyRelation) -> pa.Table:
@@ -96,12 +100,21 @@ def excluded_statuses(con: duckdb.DuckDBPyConnection, excluded: tuple[str, ...])
 def order_lines(con: duckdb.DuckDBPyConnection, dataset: Dataset, config: Config,
                 as_of: pd.Timestamp) -> tuple[pd.DataFrame | None, np.ndarray]:
     """What :func:`sitegen.metrics.reduce.order_lines` returns, the line-level work done in DuckDB."""
+    from sitegen.engines.duckdb_load import engine_table
+
     raw = dataset.get("orders")
     if raw is None:
         return None, np.array([], dtype=object)
-    lines_in = lines_relation(raw)  # noqa: F841 (DuckDB reads the Python variable by its name)
-    con.register("lines_in", lines_in)
-    names = set(lines_in.column_names)
+    held = engine_table(raw)
+    if held is not None:  # the loader's table, with the columns the dataset still has (never_publish drops some)
+        wanted = ["pos", *(c for c in ("customer_id", "order_date", "status", "due_date", *NUMBERS, *TEXTS)
+                           if c in raw.columns and c in held.columns)]
+        con.execute(f"CREATE OR REPLACE TEMP VIEW lines_in AS SELECT {', '.join(wanted)} FROM {held.name}")
+        names = set(wanted)
+    else:
+        lines_in = lines_relation(raw)  # noqa: F841 (DuckDB reads the Python variable by its name)
+        con.register("lines_in", lines_in)
+        names = set(lines_in.column_names)
     where = "customer_id IS NOT NULL AND order_date <= CAST($as_of AS TIMESTAMP)"
     params: dict[str, object] = {"as_of": as_of.to_pydatetime()}
     if "status" in names:
@@ -110,7 +123,10 @@ def order_lines(con: duckdb.DuckDBPyConnection, dataset: Dataset, config: Config
             where += " AND (status IS NULL OR NOT list_contains($bad, status))"
             params["bad"] = bad
     con.execute(f"CREATE OR REPLACE TEMP TABLE kept AS SELECT * FROM lines_in WHERE {where} ORDER BY pos", params)
-    con.unregister("lines_in")
+    if held is not None:
+        con.execute("DROP VIEW lines_in")
+    else:
+        con.unregister("lines_in")
     customers = np.array([c for (c,) in con.execute(
         "SELECT DISTINCT customer_id FROM kept ORDER BY customer_id").fetchall()], dtype=object)
     has_id = "order_id" in names
