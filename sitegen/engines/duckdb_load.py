@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sitegen.dataset.problems import ProblemLog
+from sitegen.errors import ConfigError, ConfigProblem
 
 if TYPE_CHECKING:
     import duckdb
@@ -37,8 +38,14 @@ NUMBER_HINT = "write digits like 1234.50; ¥, $ and thousands separators are fin
 DTYPES = {"date": "datetime64[ns]", "amount": float, "number": float, "probability": float}
 
 
-class EngineTableError(RuntimeError):
-    """pandas code reached for the rows of a table that the DuckDB engine holds."""
+class EngineTableError(ConfigError):
+    """pandas code reached for the rows of a table that the DuckDB engine holds (an audience's slice, say):
+    a configuration this engine does not run yet, exit code 2 with a hint, never figures without those rows."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__([ConfigProblem("sitegen.toml", "engine.name", f"{what}: its rows are held by the duckdb "
+                                        "engine, and this step selects them in pandas",
+                                        "build it with --engine pandas; docs/scale.md says what the duckdb engine does not run yet")])
 
 
 @dataclass(eq=False)
@@ -70,8 +77,7 @@ class EngineFrame(pd.DataFrame):
 
     def __getitem__(self, key):
         if isinstance(key, (np.ndarray, pd.Series, pd.Index, list)) and getattr(np.asarray(key), "dtype", None) == bool:
-            raise EngineTableError(f"{getattr(self, 'engine', None) and self.engine.display}: its rows are held "
-                                   "by the duckdb engine; select them in SQL (sitegen.engines.duckdb_load)")
+            raise EngineTableError(self._what())
         return super().__getitem__(key)
 
     def __len__(self) -> int:
@@ -81,11 +87,15 @@ class EngineFrame(pd.DataFrame):
 
     @property
     def loc(self):
-        raise EngineTableError("the rows of this table are held by the duckdb engine")
+        raise EngineTableError(self._what())
 
     @property
     def iloc(self):
-        raise EngineTableError("the rows of this table are held by the duckdb engine")
+        raise EngineTableError(self._what())
+
+    def _what(self) -> str:
+        engine = getattr(self, "engine", None)
+        return engine.display if engine is not None else "a line-level table"
 
 
 def engine_table(frame: pd.DataFrame | None) -> LineTable | None:

@@ -119,7 +119,8 @@ def test_duckdb_never_builds_an_orders_frame(tmp_path: Path, monkeypatch: pytest
     site = _site(tmp_path, {"orders.csv": BAD_ORDERS["bad dates and numbers"], "customers.csv": CUSTOMERS})
     orders = _load(site, "duckdb").get("orders")
     assert isinstance(orders, EngineFrame) and orders.shape[0] == 0 and len(orders) == 9
-    with pytest.raises(EngineTableError):
+    with pytest.raises(EngineTableError) as raised:  # an audience's slice, say: exit 2, never zero lines
         orders[orders["customer_id"].isin(["C1"]).to_numpy()]
+    assert raised.value.exit_code == 2 and "data/orders.csv" in str(raised.value)
     with pytest.raises(AssertionError, match="read into pandas"):
         _load(site, "pandas")
