@@ -28,6 +28,7 @@ from sitegen.metrics import Metrics, as_of_date, compute_metrics
 from sitegen.parallel import default_jobs, render_pages
 from sitegen.playbook import load_playbook
 from sitegen.privacy import apply_privacy
+from sitegen.recycle import start_clone
 from sitegen.reporter import Reporter
 from sitegen.resources import default_templates
 from sitegen.reviews import load_reviews
@@ -142,23 +143,30 @@ def build_site(config: Config, *, out: Path | None = None, as_of: str | None = N
     record = None if force else reusable_output(out, print_)
     if record is not None:
         return _reused(out, record, reporter)
-    with table_cache(beside(out)[3] / "tables", reuse=not force):  # parse only the files that changed
-        site = prepare_site(config, as_of_day)
-    playbook_problems = (*site.playbook_problems, *site.review_problems)
-    reporter.timing("load and metrics", time.perf_counter() - started)
-    dataset, metrics = site.dataset, site.metrics
-    for problem in playbook_problems:
-        reporter.warn(f"warning: {problem.format()}")
-    renderer = audience_renderer(config.audience)(config.site.language, config.site.currency, config.templates_dir)
-    started = time.perf_counter()
-    with SiteWriter(out, trust=not force) as writer:
-        copy_assets(writer, config)
-        count = render_pages(site_pages.sections(site), renderer, writer, jobs or default_jobs(),
-                             lambda done: reporter.progress("pages", done, 0), render_fingerprint(config))
-        reporter.timing("render and write", time.perf_counter() - started)
+    staging, previous, _, cache = beside(out)
+    clone = start_clone(out, staging, previous, cache)  # links the output's tree while the data loads
+    try:
+        with table_cache(cache / "tables", reuse=not force):  # parse only the files that changed
+            site = prepare_site(config, as_of_day)
+        playbook_problems = (*site.playbook_problems, *site.review_problems)
+        reporter.timing("load and metrics", time.perf_counter() - started)
+        dataset, metrics = site.dataset, site.metrics
+        for problem in playbook_problems:
+            reporter.warn(f"warning: {problem.format()}")
+        renderer = audience_renderer(config.audience)(config.site.language, config.site.currency,
+                                                      config.templates_dir)
         started = time.perf_counter()
-        stats = writer.commit({**_record(print_, count, dataset, playbook_problems),
-                               "audience": config.audience.name if config.audience else None})
+        with SiteWriter(out, trust=not force, clone=clone) as writer:
+            copy_assets(writer, config)
+            count = render_pages(site_pages.sections(site), renderer, writer, jobs or default_jobs(),
+                                 lambda done: reporter.progress("pages", done, 0), render_fingerprint(config))
+            reporter.timing("render and write", time.perf_counter() - started)
+            started = time.perf_counter()
+            stats = writer.commit({**_record(print_, count, dataset, playbook_problems),
+                                   "audience": config.audience.name if config.audience else None})
+    finally:
+        if clone is not None:
+            clone.discard()  # (nothing left to do when the writer took it)
     reporter.timing("swap", time.perf_counter() - started)
     reporter.info(f"built {count} pages into {out}: {stats.written} written, {stats.skipped} unchanged, "
                   f"{stats.deleted} deleted; {dataset.warning_count} warning(s)")

@@ -79,8 +79,9 @@ class SiteWriter:
     and the reason; the staging folder is then deleted, and the output stays as it was.
     """
 
-    def __init__(self, out: Path, trust: bool = True):
+    def __init__(self, out: Path, trust: bool = True, clone: Any = None):
         self.out = out.resolve()
+        self._clone = clone  # a recycle.Clone: the output's tree linked in the background, when nothing is retired
         self.staging, self.previous, self._lock_path, self.cache = beside(self.out)
         self.stats = WriteStats()
         self.paths: dict[str, Entry] = {}  # path -> manifest entry of every file staged so far
@@ -117,13 +118,16 @@ class SiteWriter:
         self._unlock()
 
     def _prepare_staging(self) -> None:
-        """Recycle the previous tree (or a killed build's staging folder) as the staging folder, else
-        start an empty one; list what the recycled tree holds."""
+        """Recycle the previous tree (or a killed build's staging folder) as the staging folder, else the
+        clone of the output made in the background, else start an empty one; list what the tree holds."""
         recycle = self.previous if _plain_dir(self.previous) else self.staging if _plain_dir(self.staging) else None
         for leftover in (self.staging, self.previous):
             if leftover != recycle:
                 _remove(leftover)
-        if recycle is None:
+        tree = self._clone.finish() if recycle is None and self._clone is not None else None
+        if tree is not None:
+            os.replace(tree, self.staging)
+        elif recycle is None:
             self.staging.mkdir()
         elif recycle != self.staging:
             os.replace(recycle, self.staging)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import BuildLocked, ForeignOutput
+from sitegen.recycle import start_clone
 from sitegen import write
 from sitegen.write import MANIFEST, SiteWriter, WriteStats, read_manifest, safe_relpath
 
@@ -219,3 +220,41 @@ def test_a_page_whose_key_did_not_change_is_kept_without_rendering(tmp_path: Pat
         damage()
         assert keyed_build(out, {"index.html": (b"home", k1)})[0] == set()
         assert snapshot(out)["index.html"] == b"home"
+
+
+def test_the_first_rebuild_stages_into_a_clone_of_the_output(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "output"
+    site = {"index.html": b"1", "a/index.html": b"a", "b/c/index.html": b"c"}
+    build(out, site)  # a full build into an empty folder: nothing retired to recycle
+    staging, previous, _, cache = write.beside(out)
+    clone = start_clone(out, staging, previous, cache)
+    assert clone is not None
+
+    def refuse(folder: str) -> None:
+        raise AssertionError(f"created {folder}")
+
+    monkeypatch.setattr(write, "_make_folder", refuse)  # every folder is in the clone already
+    with SiteWriter(out, clone=clone) as w:
+        for path, data in {**site, "b/c/index.html": b"c2"}.items():
+            w.write(path, data)
+        stats = w.commit()
+    assert (stats.written, stats.skipped) == (1, 2)
+    assert {k: v for k, v in snapshot(out).items() if k != MANIFEST} == {**site, "b/c/index.html": b"c2"}
+    assert {k: v for k, v in snapshot(previous).items() if k != MANIFEST} == site  # the retired output
+    assert not list(cache.glob("clone-*"))
+    assert start_clone(out, staging, previous, cache) is None  # a retired output is there to recycle
+
+
+def test_a_clone_not_taken_is_deleted(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    build(out, {"index.html": b"1", "a/index.html": b"a"})
+    staging, previous, _, cache = write.beside(out)
+    (cache / "clone-999999999").mkdir(parents=True)  # left by a killed build
+    clone = start_clone(out, staging, previous, cache)
+    assert clone is not None and not (cache / "clone-999999999").exists()
+    pid = clone.pid
+    clone.discard()
+    assert not list(cache.glob("clone-*"))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # the child was reaped
