@@ -106,7 +106,7 @@ def pipeline_tiles(site: Site) -> list[dict[str, Any]]:
              met=judge(k.get("target_attainment_ytd"), site.config.rules.attainment_warning)),
         tile("Target for the full year", k.get("target_year"), "money", "team/index.html#scorecard"),
         tile("Forecast this quarter", k.get("forecast_quarter"), "money", "pipeline/index.html#forecast"),
-        tile("Open pipeline", k.get("open_pipeline"), "money", "pipeline/index.html#deals"),
+        tile("Open pipeline", k.get("open_pipeline"), "money", "pipeline/index.html#open-deals"),
         tile("Weighted pipeline", k.get("weighted_pipeline"), "money", "pipeline/index.html#deals.sort=-weighted"),
         tile("Stale deals", k.get("stale_opportunities"), "number", "pipeline/index.html#deals.flag=stale"),
         tile("Close date passed", k.get("overdue_opportunities"), "number",

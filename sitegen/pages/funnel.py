@@ -105,8 +105,8 @@ def pages(site: Site) -> Iterator[Page]:
     context.update(
         tiles=[tile("Deals created (last 12 months)", rows[0]["reached"] if rows else None, "number",
                     "funnel/index.html#stages"),
-               tile("Win rate", k.get("win_rate"), "pct", "pipeline/index.html#deals"),
-               tile("Win rate by value", k.get("win_rate_value"), "pct", "pipeline/index.html#deals"),
+               tile("Win rate", k.get("win_rate"), "pct", "pipeline/index.html#open-deals"),
+               tile("Win rate by value", k.get("win_rate_value"), "pct", "pipeline/index.html#open-deals"),
                tile("Average deal size", k.get("avg_deal_size"), "money", "funnel/index.html#breakdowns"),
                tile("Sales cycle (median days)", k.get("sales_cycle_days_median"), "days", "funnel/index.html#stages"),
                tile("Sales cycle (mean days)", k.get("sales_cycle_days_mean"), "days", "funnel/index.html#stages")],

@@ -153,7 +153,7 @@ def forecast_rows(site: Site) -> list[dict[str, Any]]:
 def summary_tiles(site: Site, deals: pd.DataFrame) -> list[dict[str, Any]]:
     k = site.metrics.kpis
     return [
-        tile("Open deals", len(deals), "number", "pipeline/index.html#deals"),
+        tile("Open deals", len(deals), "number", "pipeline/index.html#open-deals"),
         tile("Open pipeline", k.get("open_pipeline"), "money", "pipeline/index.html#deals.sort=-amount"),
         tile("Weighted pipeline", k.get("weighted_pipeline"), "money", "pipeline/index.html#deals.sort=-weighted"),
         tile("Forecast this quarter", k.get("forecast_quarter"), "money", "pipeline/index.html#forecast"),
