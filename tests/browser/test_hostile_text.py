@@ -16,7 +16,7 @@ PAYLOADS = {
     "H1": "<script>window.__pwned=1;alert(1)</script>",
     "H2": '"><img src=x onerror="window.__pwned=2;alert(2)">',
     "H3": "</script><script>window.__pwned=3;alert(3)</script>",
-    "H4": "{{ 7*7 }}{% raw %}${7*7}",
+    "H4": "{{ 6553*6553 }}{% raw %}${6553*6553}",
     "H5": "javascript:alert(5)",
     "H6": "\u202eevil\u202c zero\u200bwidth",
     "H7": "=HYPERLINK(\"http://x\",\"click\")",
@@ -82,7 +82,7 @@ def test_html_never_contains_the_raw_payloads(hostile_site: Path) -> None:
         assert "<script>window.__pwned" not in text, page
         assert "onerror=\"window.__pwned" not in text, page
         assert 'href="javascript:' not in text.lower(), page
-        assert "49" not in text.split("<body", 1)[-1] or "{{ 7*7 }}" in text or "7*7" in text
+        assert "42941809" not in text, page  # {{ 6553*6553 }} evaluated: a template or ${} injection
 
 
 def test_csv_outputs_neutralise_formulas(hostile_site: Path) -> None:
