@@ -487,9 +487,10 @@
     document.addEventListener("click", function (event) { if (!input.form.contains(event.target)) list.hidden = true; });
   }
 
-  /* ---------- a table wider than its box scrolls there: a focusable, named region, so keys scroll it ---------- */
+  /* ---------- a table (or the process map) wider than its box scrolls there: a focusable, named region ---------- */
+  var SCROLL_BOXES = ".table-wrap, .pm-wrap";
   function scrollableTables() {
-    each(".table-wrap", function (wrap) {
+    each(SCROLL_BOXES, function (wrap) {
       var scrolls = wrap.scrollWidth > wrap.clientWidth + 1, box = wrap.closest("section, article"), title;
       if (scrolls === wrap.hasAttribute("tabindex")) return;
       if (!scrolls) return ["tabindex", "role", "aria-label"].forEach(function (a) { wrap.removeAttribute(a); });
@@ -514,7 +515,7 @@
   scrollableTables();
   if (window.ResizeObserver) {  // the screen turned, the window changed, a table got other rows
     var resized = new ResizeObserver(scrollableTables);
-    each(".table-wrap, .table-wrap > table", function (el) { resized.observe(el); });
+    each(SCROLL_BOXES + ", .table-wrap > table", function (el) { resized.observe(el); });
   }
   setupSearch();
   drawCharts();
