@@ -4,8 +4,9 @@ Every engine returns the same :class:`sitegen.metrics.reduce.Reduced` tables, so
 reductions is shared code and the figures cannot depend on the engine (``tests/engines`` builds sites with
 each and compares them byte for byte). ``[engine] name`` (or ``--engine``) picks one: ``pandas`` (the
 default, in memory), ``duckdb`` (SQL in DuckDB, with a memory limit and spill folder), ``auto`` (DuckDB when
-the line-level inputs are larger than ``[engine] auto_bytes``, 1 GiB by default, and DuckDB is installed).
-A Spark engine would be one more class with the same ``reduce`` method. docs/scale.md says which to pick.
+the line-level inputs are larger than ``[engine] auto_bytes``, 1 GiB by default, and DuckDB is installed),
+``spark`` (filtering and numbering of the order lines in Spark, local or on a cluster: ``sitegen[spark]``).
+docs/scale.md says which to pick.
 """
 
 from __future__ import annotations
