@@ -51,28 +51,27 @@ class OutputCodeGenerator(CodeGenerator):
 
 
 class ConstantMessages(Extension):
-    """Replaces ``_("text")`` (one constant string, nothing else) by its translation at compile time.
+    """Replaces ``_("text")`` (one constant string, or adjacent ones that jinja joins: ``_("a long " "text")``,
+    nothing else) by its translation at compile time.
 
     The environment's ``translate_constant`` does the translating (and records missing messages).
     """
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         translate: Callable[[str], str] = self.environment.translate_constant  # type: ignore[attr-defined]
-        pending: list[Token] = []
+        pending: list[Token] = []  # ``_`` ``(`` and the strings after it, while they may still be a constant call
         for token in stream:
-            pending.append(token)
-            shape = [t.type for t in pending]
-            if shape == ["name", "lparen", "string", "rparen"][:len(shape)] and pending[0].value == "_":
-                if len(pending) == 4:
-                    yield Token(pending[0].lineno, "string", translate(pending[2].value))
-                    pending = []
+            if pending and (token.type == "string" or (token.type == "lparen" and len(pending) == 1)):
+                pending.append(token)
                 continue
-            if len(pending) > 1 and token.type == "name" and token.value == "_":
-                yield from pending[:-1]
-                pending = [token]
+            if len(pending) > 2 and token.type == "rparen":
+                yield Token(pending[0].lineno, "string", translate("".join(t.value for t in pending[2:])))
+                pending = []
                 continue
             yield from pending
-            pending = []
+            pending = [token] if token.type == "name" and token.value == "_" else []
+            if not pending:
+                yield token
         yield from pending
 
 

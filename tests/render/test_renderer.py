@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import tomllib
@@ -13,7 +14,8 @@ import pytest
 from sitegen.render import CATALOG_DIR, Renderer, json_for_script, localise_chart
 from sitegen.resources import default_templates
 
-MESSAGE = re.compile(r'''_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')''')
+# ``_(`` and its string literals; adjacent literals ("a long " "text") are one message, as jinja joins them
+MESSAGE = re.compile(r'''_\(\s*((?:(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*)+)''')
 
 
 def renderer_with(tmp_path: Path, language: str, **templates: str) -> Renderer:
@@ -33,7 +35,7 @@ def test_every_constant_message_in_the_default_templates_is_in_the_chinese_catal
     missing = set()
     for path in default_templates().glob("*.*"):
         for match in MESSAGE.finditer(path.read_text(encoding="utf-8")):
-            message = match.group(1) if match.group(1) is not None else match.group(2)
+            message = ast.literal_eval(match.group(1).strip().replace("\n", " "))
             if message not in catalog:
                 missing.add(f"{path.name}: {message}")
     assert not missing, sorted(missing)
@@ -45,6 +47,15 @@ def test_constant_messages_are_translated_when_compiled(tmp_path) -> None:
     assert html == '<b title="订单数">订单数</b>收入'
     source = r.env.loader.get_source(r.env, "page.html")[0]
     assert "_(" in source  # the template itself is unchanged; only its compiled form holds the text
+
+
+def test_adjacent_string_literals_are_one_constant_message(tmp_path) -> None:
+    """A long message split over lines (``_("a " "b")``) is translated at compile time like a short one."""
+    r = renderer_with(tmp_path, "zh-CN", page='{{ _("Sales " "process map") }}|{{ _("Ord" \'ers\') }}|{{ _("{days} " "days", days=3) }}')
+    assert r.render("page.html", {}).decode() == "销售流程图|订单数|3 天"
+    assert r.missing == set()
+    compiled = r.env.compile(r.env.loader.get_source(r.env, "page.html")[0], raw=True)
+    assert "销售流程图" in compiled and "订单数" in compiled  # translated when compiled, not on every render
 
 
 def test_messages_with_placeholders_are_filled_after_translation(tmp_path) -> None:
