@@ -15,7 +15,7 @@ from sitegen.pages import File, Page, Site
 SEARCH_INDEX = "data/search-index.js"
 PLAYBOOK_TEXT = 1500  # characters of each playbook page kept for full-text search
 
-# Every message site.js shows, translated into assets/messages.js.
+# Every message site.js and search.js show, translated into assets/messages.js.
 JS_MESSAGES = (
     "Link copied", "No matches", "Customer", "Owner", "Playbook", "Report", "Page", "Sort by this column",
     "{first}–{last} of {total}", "{shown} of {total} rows", "{total} rows",
