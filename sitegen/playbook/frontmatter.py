@@ -147,7 +147,7 @@ def parse_header(front: str, file: str, config: Config, *, lenient_stages: bool 
         return None, [Problem(file, 1, "", "front matter must be fields like title: ...",
                               "write one field per line between the --- lines")]
     fields = _Fields(data, _key_lines(node), file, lenient_stages)
-    _check_keys(fields, node)
+    check_keys(fields, node)
     header = _header(fields, config)
     errors = any(p.severity == "error" for p in fields.problems)
     return (None if errors else header), fields.problems
@@ -207,17 +207,17 @@ def _key_lines(node: yaml.Node) -> dict[str, int]:
     return {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
 
 
-def _check_keys(f: _Fields, node: yaml.Node) -> None:
-    """Unknown and repeated fields are errors: a typo must not silently drop a field."""
+def check_keys(f: _Fields, node: Any, known: tuple[str, ...] = KNOWN_FIELDS, where: str = "front matter: ") -> None:
+    """Unknown and repeated fields are errors (a typo must not silently drop a field), with a did-you-mean;
+    ``where`` names the mapping in the message (the front matter, or one item of a list in it)."""
     seen: set[str] = set()
     for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
         key, line = str(key_node.value), key_node.start_mark.line + 2
         if key in seen:
-            f.problems.append(Problem(f.file, line, "", f"front matter: {quote(key)[1:-1]}: appears twice",
+            f.problems.append(Problem(f.file, line, "", f"{where}{quote(key)[1:-1]}: appears twice",
                                       "keep one of the lines"))
-        elif key not in KNOWN_FIELDS:
-            f.problems.append(Problem(f.file, line, "", f"front matter: unknown field {quote(key)}",
-                                      _did_you_mean(key, KNOWN_FIELDS)))
+        elif key not in known:
+            f.problems.append(Problem(f.file, line, "", f"{where}unknown field {quote(key)}", _did_you_mean(key, known)))
         seen.add(key)
 
 

@@ -16,7 +16,7 @@ import yaml
 
 from sitegen.dataset.problems import Problem
 from sitegen.playbook import safeyaml
-from sitegen.playbook.frontmatter import _did_you_mean, _Fields, _key_lines
+from sitegen.playbook.frontmatter import _Fields, _key_lines, check_keys
 from sitegen.playbook.safeyaml import QUOTE_CHARS, quote
 
 KNOWN_FIELDS = ("title", "date", "attendees", "actions")
@@ -83,7 +83,7 @@ def parse_review_header(front: str, file: str, period: str) -> tuple[ReviewHeade
         return None, [Problem(file, 1, "", "front matter must be fields like title: ...",
                               "write one field per line between the --- lines")]
     f = _Fields(data, _key_lines(node) if node is not None else {}, file, lenient_stages=False)
-    _check_keys(f, node, KNOWN_FIELDS, "front matter: ")
+    check_keys(f, node, KNOWN_FIELDS)
     header = ReviewHeader(title=f.text("title", False), date=_date(f, "date"),
                           attendees=f.text_list("attendees") or (), actions=_actions(f, node, period))
     return (None if any(p.severity == "error" for p in f.problems) else header), f.problems
@@ -103,7 +103,7 @@ def _actions(f: _Fields, node: Any, period: str) -> tuple[ActionEntry, ...]:
         item_node = nodes.value[i - 1] if isinstance(nodes, yaml.SequenceNode) else None
         start = item_node.start_mark.line + 2 if item_node is not None else f.lines.get("actions", 1)
         a = _Action(item, _key_lines(item_node) if item_node is not None else {}, f.file, i, start)
-        _check_keys(a, item_node, ACTION_FIELDS, f"front matter: actions[{i}]: ")
+        check_keys(a, item_node, ACTION_FIELDS, f"front matter: actions[{i}]: ")
         given = a.text("id", False)
         what, owner, due = a.text("what", given is None), a.text("owner", given is None), _date(a, "due")
         if given is None and due is None and "due" not in item:
@@ -144,19 +144,6 @@ def _value_node(node: Any, key: str) -> Any:
         if str(k.value) == key:
             return v
     return None
-
-
-def _check_keys(f: _Fields, node: Any, known: tuple[str, ...], where: str) -> None:
-    """Unknown and repeated fields are errors (a typo must not silently drop a field), with a did-you-mean."""
-    seen: set[str] = set()
-    for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
-        key, line = str(key_node.value), key_node.start_mark.line + 2
-        if key in seen:
-            f.problems.append(Problem(f.file, line, "", f"{where}{quote(key)[1:-1]}: appears twice",
-                                      "keep one of the lines"))
-        elif key not in known:
-            f.problems.append(Problem(f.file, line, "", f"{where}unknown field {quote(key)}", _did_you_mean(key, known)))
-        seen.add(key)
 
 
 __all__ = ["ActionEntry", "ReviewHeader", "STATUSES", "KNOWN_FIELDS", "ACTION_FIELDS", "derived_id",
