@@ -47,7 +47,7 @@ def cli(site: Path, monkeypatch: pytest.MonkeyPatch, *args: str):
 
 
 def leftovers(site: Path) -> list[str]:
-    return sorted(p.name for p in site.glob(".output.*") if p.name != ".output.lock")
+    return sorted(p.name for p in site.glob(".output.*") if p.name not in (".output.lock", ".output.cache"))
 
 
 # --- inputs that are not regular files --------------------------------------------------------------

@@ -138,7 +138,7 @@ def run_example(site: Path, files: dict[str, str], runner: CliRunner) -> None:
             assert not path.is_symlink(), path
             assert path.resolve().is_relative_to(root), path
     outside = {p.name for p in site.iterdir()} - {"data", "output", ".output.previous", ".output.lock",
-                                                 ".output.staging"}
+                                                 ".output.staging", ".output.cache"}
     assert not outside, f"the build wrote outside its output folder: {sorted(outside)}"
 
 

@@ -157,7 +157,8 @@ def with_goals(site: Site, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             column = columns.setdefault(g["key"], {"key": g["key"], "label": g["label"], "stage_name": g["stage_name"],
                                                    "symbol": g["symbol"], "format": g["format"], "targets": set()})
             column["targets"].add(g["target"])
-    return [{**c, "target": next(iter(c["targets"])) if len(c["targets"]) == 1 else None,
+    return [{**c, "targets": tuple(sorted(c["targets"], key=repr)),  # a tuple: the page's key must not vary
+             "target": next(iter(c["targets"])) if len(c["targets"]) == 1 else None,
              "shared": len(c["targets"]) == 1} for c in columns.values()]
 
 
