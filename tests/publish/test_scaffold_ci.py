@@ -50,7 +50,8 @@ def test_github_build_caches_pip_and_deploys_with_the_pages_actions(site: Path) 
     run = next(s["run"] for s in build["steps"] if s.get("run", "").startswith("sitegen build"))
     assert f"steps.{configure['id']}.outputs.base_url" in run and "--base-url" in run
     assert steps_using(build, "actions/upload-pages-artifact")[0]["with"]["path"] == "output"
-    assert steps_using(build, "actions/cache")[0]["with"]["path"] == "output"  # the previous slug registry
+    # the previous slug registry and unchanged files, and the parsed tables and page keys of the last build
+    assert steps_using(build, "actions/cache")[0]["with"]["path"].split() == ["output", ".output.cache"]
     deploy = jobs["deploy"]
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -70,7 +71,7 @@ def test_gitlab_ci_checks_merge_requests_and_publishes_pages(site: Path) -> None
     assert any(line.startswith("sitegen build --out public") for line in pages["script"])
     assert pages["artifacts"]["paths"] == ["public"]
     assert ci["cache"]["key"]["files"] == ["requirements.txt"]
-    assert ["public"] in [c["paths"] for c in pages["cache"]]  # the previous slug registry
+    assert ["public", ".public.cache"] in [c["paths"] for c in pages["cache"]]  # the previous build and its cache
 
 
 def test_requirements_pin_the_running_sitegen(site: Path) -> None:
