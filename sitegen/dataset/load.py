@@ -82,6 +82,18 @@ def read_table(path: Path | Source, display: str, spec: TableSpec, config: Confi
 def _read_table(source: Source, spec: TableSpec, config: Config, log: ProblemLog,
                 read: list[SourceTable] | None) -> LoadedTable | None:
     """:func:`read_table` itself, when the table is not in the cache (:mod:`sitegen.dataset.cache`)."""
+    found = read_columns(source, spec, config, log, read)
+    if found is None:
+        return None
+    columns, lines, display = found
+    return _coerce(columns, lines, display, spec, config, log)
+
+
+def read_columns(source: Source, spec: TableSpec, config: Config, log: ProblemLog, read: list[SourceTable] | None
+                 ) -> tuple[dict[str, pa.ChunkedArray], np.ndarray, str] | None:
+    """A table's text cells under canonical names, with each row's line and the table's display name; None
+    when it cannot be used (errors logged). Shared by the pandas path and the DuckDB engine's loader, so
+    both log the same reading and header problems in the same order."""
     settings = config.tables[spec.name]
     table = read_source(source, settings, spec.name, log)
     if table is None:
@@ -96,9 +108,7 @@ def _read_table(source: Source, spec: TableSpec, config: Config, log: ProblemLog
     if read is not None:
         read.append(dataclasses.replace(table, columns=[]))
     del table  # from here on ``columns`` holds the only reference to each column's cells
-    if columns is None:
-        return None
-    return _coerce(columns, lines, display, spec, config, log)
+    return None if columns is None else (columns, lines, display)
 
 
 def _map_columns(table: RawTable, display: str, spec: TableSpec, column_map,

@@ -3,7 +3,7 @@ a whole pandas frame, and are checked there with the same problems the pandas lo
 
 The file is read by the reader every source shares (:func:`sitegen.dataset.sources.read_source`: decoding,
 delimiter, footers, ragged rows) and its header resolved by the loader's own rules
-(``sitegen.dataset.load._map_columns``), so reading problems cannot differ. The text cells then go into a
+(``sitegen.dataset.load.read_columns``), so reading problems cannot differ. The text cells then go into a
 DuckDB table and each column gets its type there: the *distinct* cells of a date or number column are parsed
 once by the loader's parsers (:func:`sitegen.dataset.parse.read_dates`, :func:`parse_amounts`) and joined
 back, and the rows of bad cells are reported in file order, with the messages and hints of
@@ -14,7 +14,6 @@ fails loudly instead of seeing zero rows.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -118,25 +117,12 @@ def load_lines(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec, 
                read: list[SourceTable] | None) -> EngineFrame | None:
     """What :func:`sitegen.dataset.load.read_table` does, the rows kept in DuckDB: None when the table cannot
     be used at all (errors logged), else its :class:`EngineFrame`. Problems are logged in the same order."""
-    from sitegen.dataset.load import _map_columns
-    from sitegen.dataset.sources import read_source, typed_cells
+    from sitegen.dataset.load import read_columns
 
-    settings = config.tables[spec.name]
-    table = read_source(source, settings, spec.name, log)
-    if table is None:
+    found = read_columns(source, spec, config, log, read)
+    if found is None:
         return None
-    display = table.display
-    if table.num_rows == 0:
-        log.add(display, 1, "", "file has a header but no rows", "the table is treated as empty", "warning")
-    columns = _map_columns(table, display, spec, settings.columns, log)
-    lines = table.lines
-    if columns is not None:
-        table = typed_cells(table, columns, spec)
-    if read is not None:
-        read.append(dataclasses.replace(table, columns=[]))
-    del table
-    if columns is None:
-        return None
+    columns, lines, display = found
     raw = f"{spec.name}_raw"
     arrays = {"pos": pa.array(np.arange(len(lines), dtype=np.int64)), LINE: pa.array(lines, type=pa.int64())}
     for col in spec.columns:
