@@ -33,6 +33,7 @@ PROGRESS_EVERY = 100
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 CHUNK = 32  # pages of a per-entity section claimed at once
 SHIFT = 32  # a unit's key: section position << SHIFT | chunk number
+FILE_KEY = "\0file"  # in place of a template's name in the key of a file made by a pure function
 
 
 class Claims:
@@ -94,8 +95,11 @@ def _render_share(sections: Sequence[Section], renderer: Renderer, writer: SiteW
             result.pages += 1
             if result.pages % PROGRESS_EVERY == 0:
                 tick(PROGRESS_EVERY)
-        else:
-            writer.write(item.path, item.data)
+        else:  # a file made by a pure function is kept while its inputs are unchanged (File.inputs)
+            inputs = None if keyed is None else item.inputs
+            key = None if inputs is None else page_key(keyed, FILE_KEY, inputs)
+            if key is None or not writer.keep(item.path, key):
+                writer.write(item.path, item.data, key)
 
     order = sorted(range(len(sections)), key=lambda i: sections[i].per_entity)  # stable: whole sections first
     for position, index in enumerate(order):

@@ -45,6 +45,42 @@ class File:
     def data(self) -> bytes:
         return self.make() if callable(self.make) else self.make
 
+    @property
+    def inputs(self) -> tuple[Any, ...] | None:
+        """What the bytes are made from when ``make`` is a ``partial`` of a :func:`pure` function: its name,
+        the libraries it names with their versions, and the arguments (a rebuild keeps the file while they
+        are unchanged, like a page's context). None otherwise: the bytes are made on every build."""
+        make = self.make
+        if not isinstance(make, partial) or not hasattr(make.func, PURE):
+            return None
+        func = make.func
+        return (f"{func.__module__}.{func.__qualname__}", getattr(func, PURE), make.args,
+                tuple(sorted(make.keywords.items())))
+
+
+PURE = "__sitegen_pure__"
+
+
+def pure(*libraries: str) -> Callable[[Callable[..., bytes]], Callable[..., bytes]]:
+    """Mark a function whose bytes depend only on its arguments, sitegen's code and the versions of
+    ``libraries`` (python-docx, openpyxl...): a :class:`File` made by it is keyed by them (:attr:`File.inputs`)."""
+    from importlib import metadata
+
+    def versions() -> tuple[str, ...]:
+        found = []
+        for name in libraries:
+            try:
+                found.append(f"{name}={metadata.version(name)}")
+            except metadata.PackageNotFoundError:
+                found.append(f"{name}=?")
+        return tuple(found)
+
+    def mark(func: Callable[..., bytes]) -> Callable[..., bytes]:
+        setattr(func, PURE, versions())
+        return func
+
+    return mark
+
 
 @dataclass(frozen=True, eq=False)
 class Site:

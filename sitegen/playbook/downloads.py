@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
 
+from sitegen.pages import pure
+
 FORMATS = ("docx", "xlsx")
 FIXED = datetime(2000, 1, 1)          # core properties: created, modified, printed
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)      # the earliest date a zip entry can hold
@@ -122,6 +124,7 @@ def blocks_of(clean_html: str) -> list[Block]:
     return parser.blocks
 
 
+@pure("python-docx")
 def docx_bytes(title: str, summary: str, clean_html: str, language: str) -> bytes:
     """The page as a Word document: its title, summary and body; byte-identical for the same input."""
     import docx
@@ -162,6 +165,7 @@ def docx_bytes(title: str, summary: str, clean_html: str, language: str) -> byte
     return fixed_zip(out.getvalue())
 
 
+@pure("openpyxl")
 def xlsx_bytes(title: str, summary: str, clean_html: str, language: str) -> bytes:
     """The page as one worksheet: title, text lines, and each table as a grid of cells with a bold header."""
     from openpyxl import Workbook
