@@ -337,9 +337,10 @@ def product_months(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def product_orders(lines: pd.DataFrame) -> pd.DataFrame | None:
-    """One row per distinct (product, order): product (missing: "unknown"), the order's month_id, its customer
-    code ``cust`` and ``counted`` (not a return): product breakdowns count the orders and customers that
-    contain the product, not its lines. None without a product column."""
+    """One row per distinct (product, order): product (categorical; missing: "unknown"), the order's month_id,
+    its customer code ``cust`` and ``counted`` (not a return): product breakdowns count the orders and
+    customers that contain the product, not its lines (coded once here, not on every breakdown). None without
+    a product column."""
     if "product" not in lines or not len(lines):
         return None
     codes, uniques = factorize(lines["product"])
@@ -353,7 +354,9 @@ def product_orders(lines: pd.DataFrame) -> pd.DataFrame | None:
     cust[order] = lines["cust"].to_numpy()
     pairs = distinct(np.where(codes >= 0, codes, len(uniques)).astype(np.int64) * n + order)
     product, order = pairs // n, pairs % n
-    return pd.DataFrame({"product": names[product], "month_id": month_ids(pd.Series(first_day[order].view(
+    label_codes, labels = pd.factorize(names)  # "unknown" may also be a product's name: one category
+    column = pd.Categorical.from_codes(label_codes[product], categories=pd.Index(labels, dtype=object))
+    return pd.DataFrame({"product": column, "month_id": month_ids(pd.Series(first_day[order].view(
         "datetime64[ns]"))), "cust": cust[order], "counted": total[order] >= 0})
 
 

@@ -67,10 +67,10 @@ def data_start(inputs: PeriodInputs) -> pd.Timestamp | None:
     return min(dates) if dates else None
 
 
-def period_tables(inputs: PeriodInputs, periods: list[cal.Period]) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                                          pd.DataFrame]:
+def period_tables(inputs: PeriodInputs, periods: list[cal.Period], breakdowns: bool = True
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(figures: one row per period, breakdowns: long rows per period x dimension x key, funnels: long rows
-    per period x stage)."""
+    per period x stage); without ``breakdowns`` only the figures are computed (the other two are empty)."""
     if not periods:
         return (_identity([], inputs.as_of, 1).reset_index(), bd.combine(pd.DataFrame(), pd.DataFrame()),
                 pd.DataFrame({"period": pd.Series(dtype=object)}))
@@ -79,10 +79,10 @@ def period_tables(inputs: PeriodInputs, periods: list[cal.Period]) -> tuple[pd.D
     for kind in cal.KINDS:
         chosen = [p for p in periods if p.kind == kind]
         if chosen:
-            figures, parts = _order_side(inputs, kind, chosen, fy)
+            figures, parts = _order_side(inputs, kind, chosen, fy, breakdowns)
             order_figures.append(figures)
             order_parts.append(parts)
-    deal_figures, deal_parts, funnels = _deal_side(inputs, periods)
+    deal_figures, deal_parts, funnels = _deal_side(inputs, periods, breakdowns)
     costs = targets.period_values(inputs.costs, periods, fy)
     frame = _identity(periods, inputs.as_of, fy, data_start(inputs)).join(pd.concat(order_figures)).join(deal_figures)
     frame["marketing_cost"] = costs.groupby("period")["value"].sum().reindex(frame.index)
@@ -93,6 +93,8 @@ def period_tables(inputs: PeriodInputs, periods: list[cal.Period]) -> tuple[pd.D
     absent = [*(om.PERIOD_COLUMNS if not inputs.has_orders else ()),
               *(snapshots.PERIOD_COLUMNS if inputs.base.deals.empty else ())]
     frame[absent] = np.nan  # no orders (or no pipeline) file: its figures are missing, not zero
+    if not breakdowns:
+        return frame.reset_index(), pd.DataFrame(), pd.DataFrame()
     breakdown = bd.combine(pd.concat(order_parts, ignore_index=True), deal_parts)
     breakdown = bd.add_targets_and_costs(breakdown, owner_targets, costs, set(inputs.order_channels))
     order = {p.label: i for i, p in enumerate(periods)}
@@ -117,8 +119,8 @@ def _identity(periods: list[cal.Period], as_of: pd.Timestamp, fy: int,
     return pd.DataFrame(rows, columns=list(columns)).set_index("period")
 
 
-def _order_side(inputs: PeriodInputs, kind: str, chosen: list[cal.Period], fy: int):
-    """Order, feedback and cost figures plus order breakdown rows for the periods of one kind."""
+def _order_side(inputs: PeriodInputs, kind: str, chosen: list[cal.Period], fy: int, breakdowns: bool = True):
+    """Order, feedback and cost figures plus order breakdown rows (``breakdowns``) for the periods of one kind."""
     orders = inputs.reduced.orders
     labels = {cal.id_of_period(p, fy): p.label for p in chosen}
     index = pd.Index(range(min(labels) - 1, max(labels) + 1))  # and the period before: retention needs it
@@ -129,6 +131,8 @@ def _order_side(inputs: PeriodInputs, kind: str, chosen: list[cal.Period], fy: i
     for col in ("nps_responses", "csat_responses"):
         figures[col] = figures[col].fillna(0).astype("int64")
     figures.index = figures.index.map(labels).rename("period")
+    if not breakdowns:
+        return figures, pd.DataFrame()
     wanted = np.isin(pids, list(labels))
     parts = [bd.order_rows(orders, pids, inputs.order_keys, wanted)]
     products = inputs.reduced.product_months
@@ -147,12 +151,15 @@ def _order_side(inputs: PeriodInputs, kind: str, chosen: list[cal.Period], fy: i
     return figures, rows
 
 
-def _deal_side(inputs: PeriodInputs, periods: list[cal.Period]) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                                        pd.DataFrame]:
-    """Deal figures, deal breakdown rows and cohort funnels per period (see :mod:`snapshots`)."""
+def _deal_side(inputs: PeriodInputs, periods: list[cal.Period], breakdowns: bool = True
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Deal figures, deal breakdown rows and cohort funnels per period (see :mod:`snapshots`; only the
+    figures without ``breakdowns``)."""
     closed, open_, created = snapshots.stacked(inputs.base, periods, inputs.as_of, inputs.config)
     labels = [p.label for p in periods]
     totals = snapshots.total_figures(closed, open_, created, labels)
+    if not breakdowns:
+        return totals, pd.DataFrame(), pd.DataFrame()
     rows = bd.deal_rows(closed, open_, created, inputs.deal_keys)
     if len(rows):
         pid = rows.pop("pid").to_numpy()
@@ -180,7 +187,7 @@ def same_days_figures(inputs: PeriodInputs, periods: list[cal.Period]) -> pd.Dat
                 wanted.setdefault(cut, {}).setdefault(other.label, (other, []))[1].append((p.label, ref))
     frames = []
     for cut, others in sorted(wanted.items()):
-        figures = period_tables(_clipped(inputs, cut), [other for other, _ in others.values()])[0]
+        figures = period_tables(_clipped(inputs, cut), [other for other, _ in others.values()], breakdowns=False)[0]
         pairs = [(label, running, ref) for label, (_, refs) in others.items() for running, ref in refs]
         keys = pd.DataFrame(pairs, columns=["period", "running", "ref"])
         frames.append(keys.merge(figures, on="period", how="left"))
