@@ -137,17 +137,38 @@ region = ["South China"]
 """
 
 
-@pytest.fixture(scope="session")
-def site_audience(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo site built for the audience ``east`` of :data:`AUDIENCE_CONFIG` (output folder)."""
-    from sitegen.audience import select_audience
-    from sitegen.build import build_site
-    from sitegen.config import load_config
+class AudienceBuilds:
+    """The audiences of :data:`AUDIENCE_CONFIG`, each built (jobs=1) on first use from one copy of the demo data in
+    ``root``, into ``root/out/<name>``; the audience tests and the gates read the same builds."""
 
-    root = tmp_path_factory.mktemp("audience-east")
-    shutil.copytree(demo_site / "data", root / "data")
-    (root / "sitegen.toml").write_text(AUDIENCE_CONFIG, encoding="utf-8")
-    return build_site(select_audience(load_config(cwd=root), "east"), as_of=AS_OF, jobs=1).out
+    def __init__(self, demo_site: Path, root: Path) -> None:
+        self.root = root
+        self._built: dict[str, Path] = {}
+        shutil.copytree(demo_site / "data", root / "data")
+        (root / "sitegen.toml").write_text(AUDIENCE_CONFIG, encoding="utf-8")
+
+    def __getitem__(self, name: str) -> Path:
+        """The output folder of audience ``name``, built the first time it is asked for."""
+        from sitegen.audience import select_audience
+        from sitegen.build import build_site
+        from sitegen.config import load_config
+
+        if name not in self._built:
+            config = select_audience(load_config(cwd=self.root), name)
+            self._built[name] = build_site(config, out=self.root / "out" / name, as_of=AS_OF, jobs=1).out
+        return self._built[name]
+
+
+@pytest.fixture(scope="session")
+def audience_builds(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> AudienceBuilds:
+    """The session's audience builds of the demo data (see :class:`AudienceBuilds`)."""
+    return AudienceBuilds(demo_site, tmp_path_factory.mktemp("audiences"))
+
+
+@pytest.fixture(scope="session")
+def site_audience(audience_builds: AudienceBuilds) -> Path:
+    """The demo site built for the audience ``east`` of :data:`AUDIENCE_CONFIG` (output folder)."""
+    return audience_builds["east"]
 
 
 def audience_pages(out: Path) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +20,7 @@ from sitegen.dataset import load_dataset
 from sitegen.errors import ConfigError
 from sitegen.metrics import compute_metrics
 from sitegen.pages.data_files import jsonable
-from tests.conftest import AS_OF, AUDIENCE_CONFIG
+from tests.conftest import AS_OF
 
 REGIONS = {"east": "East China", "south": "South China"}
 HIDDEN = ("team/", "receivables/", "service/", "playbook/", "data-quality/")  # not in east's sections
@@ -79,14 +78,10 @@ def test_unlink_turns_links_into_hidden_folders_into_spans() -> None:
 
 
 @pytest.fixture(scope="module")
-def region_builds(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Both audiences of AUDIENCE_CONFIG built (jobs=1) from one copy of the demo data."""
-    root = tmp_path_factory.mktemp("audiences")
-    shutil.copytree(demo_site / "data", root / "data")
-    (root / "sitegen.toml").write_text(AUDIENCE_CONFIG, encoding="utf-8")
-    config = load_config(cwd=root)
-    return {name: build_site(select_audience(config, name), out=root / "out" / name, as_of=AS_OF, jobs=1).out
-            for name in REGIONS} | {"root": root}
+def region_builds(audience_builds) -> dict[str, Path]:
+    """Both audiences of AUDIENCE_CONFIG built (jobs=1) from one copy of the demo data; the session's builds
+    (tests/conftest.py ``audience_builds``), so the gates' audience pages are the ones tested here."""
+    return {name: audience_builds[name] for name in REGIONS} | {"root": audience_builds.root}
 
 
 def secrets(data: Path, region: str) -> tuple[set[str], set[str]]:
