@@ -8,21 +8,13 @@ import html
 import re
 from pathlib import Path
 
-import pytest
-
 from sitegen.config import load_config
 from sitegen.pages.process import STEP_LABELS, default_step
 from sitegen.playbook import load_playbook
 from sitegen.playbook.frontmatter import STEPS
-from tests.pages.conftest import build
 
 PAGE = "playbook/process/index.html"
 ZH_STEPS = ("客户分析", "建立关系", "挖掘需求", "呈现价值", "赢取承诺", "成交签约", "售后服务")
-
-
-@pytest.fixture(scope="module")
-def built_zh(demo_site: Path, tmp_path_factory: pytest.TempPathFactory):
-    return build(demo_site, tmp_path_factory.mktemp("process-zh"), "zh-CN")
 
 
 def svg_of(page: str) -> str:
@@ -68,14 +60,15 @@ def test_the_live_figures_are_the_metrics_of_the_build(built_en) -> None:
     assert f"<li>Customer retention: {kpis['retention_rate'] * 100:.1f}%</li>" in table
 
 
-def test_the_chinese_map_shows_the_seven_steps_in_chinese(built_zh) -> None:
-    page = (built_zh.out / PAGE).read_text(encoding="utf-8")
+def test_the_chinese_map_shows_the_seven_steps_in_chinese(site_zh: Path) -> None:
+    """On the session's Chinese demo build (tests/conftest.py ``site_zh``)."""
+    page = (site_zh / PAGE).read_text(encoding="utf-8")
     svg = svg_of(page)
     for number, word in enumerate(ZH_STEPS, start=1):
         assert f"{number} {word}" in svg, word
     assert "<title id=\"pm-title\">销售流程图</title>" in svg
     assert "负责人: 客户经理" in svg and "本阶段在谈商机" in page
-    index = (built_zh.out / "playbook" / "index.html").read_text(encoding="utf-8")
+    index = (site_zh / "playbook" / "index.html").read_text(encoding="utf-8")
     assert 'href="../playbook/process/index.html"' in index
 
 
