@@ -1,5 +1,6 @@
-"""Synthetic but believable sales data at any scale: the nine CSV files of SPEC §2, byte-identical for the same
-(customers, seed, as_of). Whole-array numpy only; dates are int days since 1970-01-01, text columns int codes."""
+"""Synthetic but believable sales data at any scale: the tables of SPEC §2, byte-identical for the same
+(customers, seed, as_of). Whole-array numpy over a chunk of customers at a time (demo_stream.py joins the
+chunks); dates are int days since 1970-01-01, text columns int codes."""
 
 from __future__ import annotations
 
@@ -71,20 +72,43 @@ class _World:
     customers: pd.DataFrame    # one row per customer: internal codes and life cycle
 
 
-def generate_demo_data(out_dir: Path, customers: int = 300, seed: int = 1,
-                       as_of: date | None = None) -> dict[str, int]:
-    """Write every table of SPEC §2 as CSV into out_dir; return {file name: row count}."""
+CHUNK_SIZE = 50_000   # customers generated at once: up to this many, the files are those of one whole-array run
+
+
+def generate_demo_data(out_dir: Path, customers: int = 300, seed: int = 1, as_of: date | None = None,
+                       fmt: str = "csv", chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
+    """Write every table of SPEC §2 as CSV (or Parquet) into out_dir; return {file name: row count}.
+
+    Streamed: customers are generated ``chunk_size`` at a time and each table is appended chunk by chunk, so
+    memory stays that of one chunk (demo_stream.py)."""
+    from sitegen.demo_stream import write_demo_data
+
     if customers < 1:
         raise ValueError("customers must be at least 1")
-    rng = np.random.default_rng(seed)
     today = int(np.datetime64(as_of or date.today(), "D").astype(np.int64))
+    return write_demo_data(Path(out_dir), customers, seed, today, fmt, chunk_size)
+
+
+def deal_count(customers: int) -> int:
+    """How many deals a chunk of this many customers has (ids are allotted before the chunk is made)."""
+    return max(20, round(_DEALS_PER_CUSTOMER * customers))
+
+
+def chunk_tables(seed: int, customers: int, total: int, today: int, owners: pd.DataFrame | None = None,
+                 ) -> tuple[_World, pd.DataFrame, dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """One chunk of customers with its own random stream: (world, order lines, tables, snapshots).
+
+    Ids are local (C00001 up); the first chunk draws the owners for ``total`` customers, later ones reuse them.
+    With total == customers this is the whole data set, as one whole-array run always made it."""
+    rng = np.random.default_rng(seed)
     days = np.arange(today - 729, today + 1)
     weekday = (days + 3) % 7                         # 1970-01-01 was a Thursday; Monday = 0
     weight = _MONTH_WEIGHT[_months(days) % 12] * np.select([weekday < 5, weekday == 5], [1.0, 0.3], 0.1)
     weight *= _GROWTH ** ((days - days[0]) / 365)
     for new_year in _SPRING_FESTIVAL:                # the Spring Festival week is quiet
         weight[(days >= new_year - 2) & (days < new_year + 8)] *= 0.15
-    owners, cum = _owners(rng, customers), np.concatenate([[0.0], np.cumsum(weight)])
+    owners = _owners(rng, total) if owners is None else owners
+    cum = np.concatenate([[0.0], np.cumsum(weight)])
     world = _World(rng, today, int(days[0]), cum, owners, _customers(rng, customers, owners, int(days[0]), cum))
     deals, enter, skip = _deals(world)
     lines = _order_lines(world, deals)
@@ -96,28 +120,7 @@ def generate_demo_data(out_dir: Path, customers: int = 300, seed: int = 1,
         "channel_costs.csv": _channel_costs_table(world, lines),
         "complaints.csv": complaints_table(world.customers, owners["name"], lines, today, seed)}
     tables["pipeline.csv"], snapshots = review_data(tables["pipeline.csv"], deals, enter, skip, today, seed)
-    for name, table in {**tables, **snapshots}.items():  # snapshots: data/snapshots/<date>/pipeline.csv
-        (Path(out_dir) / name).parent.mkdir(parents=True, exist_ok=True)
-        _write_csv(Path(out_dir) / name, table)
-    return {name: len(table) for name, table in tables.items()}
-
-
-def _write_csv(path: Path, table: pd.DataFrame) -> None:
-    """What DataFrame.to_csv writes (minimal quoting, '\\n' line ends), three times faster on millions of rows."""
-    with open(path, "w", encoding="utf-8", newline="\n") as out:
-        out.write(",".join(table.columns) + "\n")
-        for lo in range(0, len(table), 200_000):     # a chunk at a time keeps memory flat
-            cells = [np.append(_quoted(col.cat.categories), "")[col.cat.codes.to_numpy()].tolist()  # -1: empty
-                     if isinstance(col.dtype, pd.CategoricalDtype) else _quoted(col.fillna("")).tolist()
-                     for col in (table[name].iloc[lo:lo + 200_000] for name in table.columns)]
-            out.write("\n".join(map(",".join, zip(*cells))) + "\n")
-
-
-def _quoted(values) -> np.ndarray:
-    """CSV fields: values holding a comma, a quote or a line break are quoted."""
-    text = pd.Series(values).astype(str)
-    need = text.str.contains('[",\r\n]', regex=True).to_numpy(bool)
-    return (text.where(~need, '"' + text.str.replace('"', '""') + '"') if need.any() else text).to_numpy(object)
+    return world, lines, tables, snapshots
 
 
 def _labels(codes, names) -> pd.Categorical:
@@ -211,7 +214,7 @@ def _customers(rng: np.random.Generator, n: int, owners: pd.DataFrame, start: in
 def _deals(w: _World) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Deals (stage codes 0-4 open, 5 won, 6 lost), the day each stage was entered, and skipped stages."""
     rng, today, c = w.rng, w.today, w.customers
-    n = max(20, round(_DEALS_PER_CUSTOMER * len(c)))
+    n = deal_count(len(c))
     rows, created = np.arange(n), np.sort(w.start + _sample_days(rng, w.cum, 0, today - w.start, n))   # ids by date
     stay = rng.lognormal(np.log(_STAGE_DAYS), 0.8, (n, 5)) * np.where(rng.random((n, 1)) < 0.2, 4, 1)
     skip = np.pad(rng.random((n, 3)) < 0.05, ((0, 0), (1, 1)))   # e.g. a referral goes straight to needs analysis
@@ -431,16 +434,28 @@ def _monthly_revenue(w: _World, lines: pd.DataFrame, by: str, months: np.ndarray
 
 def _targets_table(w: _World, lines: pd.DataFrame) -> pd.DataFrame:
     """Monthly owner targets near actual revenue (attainment around 90 %); yearly company totals."""
-    rng, n, (first, now) = w.rng, len(w.owners), _months([w.start, w.today])
+    first, now = _months([w.start, w.today])
+    actual = _monthly_revenue(w, lines, "owner", np.arange(first, now), len(w.owners))
+    return targets_from(w.rng, w.owners, w.start, w.today, actual, new_customers(w))
+
+
+def new_customers(w: _World) -> np.ndarray:
+    """Customers won in the two years, per owner."""
+    return np.bincount(w.customers["owner"], w.customers["kind"] == 1, minlength=len(w.owners))
+
+
+def targets_from(rng: np.random.Generator, owners: pd.DataFrame, start: int, today: int, actual: np.ndarray,
+                 won: np.ndarray) -> pd.DataFrame:
+    """The targets table from revenue per owner x month (first month to the one before as_of) and new customers."""
+    n, (first, now) = len(owners), _months([start, today])
     months = np.arange(first, now - now % 12 + 12)
-    actual = _monthly_revenue(w, lines, "owner", np.arange(first, now), n)
     smooth = pd.DataFrame(actual).T.rolling(3, center=True, min_periods=1).mean().T.to_numpy()
     past = np.maximum(0.5 * (actual + smooth), 0.3 * smooth.mean(axis=1, keepdims=True))
     base = np.hstack([past, past[:, now - first - 12: len(months) - 12] * _GROWTH])   # the rest: a year ago + growth
-    new = np.bincount(w.customers["owner"], w.customers["kind"] == 1, minlength=n) / 24 * rng.uniform(1, 1.3, n)
+    new = won / 24 * rng.uniform(1, 1.3, n)
     monthly = pd.DataFrame({
         "period": np.repeat(np.datetime_as_string(months.astype("datetime64[M]")), n),
-        "owner": np.tile(w.owners["name"].to_numpy(), len(months)),
+        "owner": np.tile(owners["name"].to_numpy(), len(months)),
         "revenue_target": np.round(base * 1.08 * rng.lognormal(0, 0.1, base.shape), -3).T.ravel(),
         "new_customers_target": np.tile(np.maximum(1, np.round(new)).astype(np.int64), len(months))})
     table = pd.concat([monthly, monthly.groupby(monthly["period"].str[:4]).sum(numeric_only=True).reset_index()])
@@ -450,13 +465,20 @@ def _targets_table(w: _World, lines: pd.DataFrame) -> pd.DataFrame:
 def _channel_costs_table(w: _World, lines: pd.DataFrame) -> pd.DataFrame:
     """Monthly marketing cost per lead source and selling cost per order channel (Partner is both)."""
     first, now = _months([w.start, w.today])
+    revenue = _monthly_revenue(w, lines, "channel", np.arange(first, now + 1), len(CHANNELS))
+    return channel_costs_from(w.rng, len(w.customers), w.start, w.today, revenue)
+
+
+def channel_costs_from(rng: np.random.Generator, customers: int, start: int, today: int,
+                       revenue: np.ndarray) -> pd.DataFrame:
+    """The channel costs table from counted revenue per channel x month (first month to as_of's)."""
+    first, now = _months([start, today])
     months = np.arange(first, now + 1)
-    revenue = _monthly_revenue(w, lines, "channel", months, len(CHANNELS))
-    scale = len(w.customers) / 300 * _GROWTH ** ((months - first) / 12)
+    scale = customers / 300 * _GROWTH ** ((months - first) / 12)
     costs = {"Referral": 3000 * scale, "Website": 25000 * scale, "Cold call": 12000 * scale, "Webinar": 8000 * scale,
              "Trade show": np.where(np.isin(months % 12, [2, 5, 8, 10]), 120000, 4000) * scale,  # Mar, Jun, Sep, Nov
              "Direct": 0.03 * revenue[0], "Distributor": 0.09 * revenue[1], "Online": 0.06 * revenue[2] + 10000 * scale,
              "Partner": 0.07 * revenue[3] + 2000 * scale}
-    cost = _money((np.array(list(costs.values())) * w.rng.lognormal(0, 0.15, (len(costs), len(months)))).T.ravel())
+    cost = _money((np.array(list(costs.values())) * rng.lognormal(0, 0.15, (len(costs), len(months)))).T.ravel())
     period = np.repeat(np.datetime_as_string(months.astype("datetime64[M]")), len(costs))
     return pd.DataFrame({"channel": np.tile(list(costs), len(months)), "period": period, "cost": cost})

@@ -85,9 +85,14 @@ def _factors(rng: np.random.Generator, stage: np.ndarray) -> dict[str, pd.Series
                 (stage == 4) & (rng.random(n) < 0.3), "")}
 
 
+def junk_count(stage: np.ndarray) -> int:
+    """How many deleted deals the snapshots of deals with these stage codes hold (their ids follow the deals')."""
+    return max(2, int((stage < 5).sum()) // 150)
+
+
 def _junk(rng: np.random.Generator, pipeline: pd.DataFrame, d: pd.DataFrame, today: int) -> pd.DataFrame:
     """Early-stage deals deleted since (duplicates, leads that were never real): about one open deal in 150."""
-    n = max(2, int((d["stage"] < 5).sum()) // 150)
+    n = junk_count(d["stage"].to_numpy())
     source = rng.integers(len(pipeline), size=n)
     rows = pipeline.iloc[source].astype(object).reset_index(drop=True)
     ids = [f"OPP-{len(pipeline) + 1 + i:06d}" for i in range(n)]
