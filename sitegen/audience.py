@@ -18,6 +18,8 @@ Whole-table ``isin`` selections, never a loop over rows.
 from __future__ import annotations
 
 import dataclasses
+import shutil
+from pathlib import Path
 from types import MappingProxyType
 
 import pandas as pd
@@ -27,6 +29,7 @@ from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.dataset.problems import Problem
 from sitegen.errors import ConfigError, ConfigProblem
+from sitegen.write import AUDIENCE_ROOT
 
 # audience section -> the page modules (sitegen/pages) and output folders that make it
 SECTION_MODULES = {
@@ -203,5 +206,22 @@ def audience_configs(config: Config, name: str | None, every: bool) -> list[Conf
     if (config.output_dir / MANIFEST).exists():
         raise ConfigError([ConfigProblem("--all-audiences", "output", f"{config.output_dir} holds a build of the whole "
                                          "site", "build the audiences into another --out")])
-    return [dataclasses.replace(select_audience(config, a.name), output_dir=config.output_dir / a.name)
-            for a in config.audiences]
+    configs = [dataclasses.replace(select_audience(config, a.name), output_dir=config.output_dir / a.name)
+               for a in config.audiences]
+    mark_audience_root(config.output_dir, [a.name for a in config.audiences])
+    return configs
+
+
+def mark_audience_root(root: Path, names: list[str]) -> None:
+    """Mark ``root`` as a folder of audience sites, so each build keeps its staging folder, lock and cache
+    beside ``root`` (:func:`sitegen.write.beside`), and remove what earlier versions kept inside it."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / AUDIENCE_ROOT).touch()
+        for name in names:
+            for kind in ("staging", "previous", "cache"):
+                shutil.rmtree(root / f".{name}.{kind}", ignore_errors=True)
+            (root / f".{name}.lock").unlink(missing_ok=True)
+    except OSError as e:
+        raise ConfigError([ConfigProblem("--all-audiences", "output", f"cannot prepare {root}: {e.strerror}",
+                                         "check the output folder's permissions")]) from None

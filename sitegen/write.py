@@ -34,11 +34,19 @@ class WriteStats:
     deleted: int = 0
 
 
+AUDIENCE_ROOT = ".sitegen-audiences"  # marks an output folder that holds one site per audience (--all-audiences)
+
+
 def beside(out: Path) -> tuple[Path, Path, Path, Path]:
     """What a build keeps beside the output folder: (the staging folder, the retired output kept for
-    recycling, the lock file, the cache folder of parsed tables and page keys)."""
-    return tuple(out.with_name(f".{out.name}.{name}")  # type: ignore
-                 for name in ("staging", "previous", "lock", "cache"))
+    recycling, the lock file, the cache folder of parsed tables and page keys). An audience's site in an
+    ``--all-audiences`` folder keeps them beside that folder, not in it: what is served to the audiences
+    holds their sites only (the cache has every row of every table, the retired output an earlier site)."""
+    if (out.parent / AUDIENCE_ROOT).is_file():
+        base, prefix = out.parent.parent, f".{out.parent.name}.{out.name}"
+    else:
+        base, prefix = out.parent, f".{out.name}"
+    return tuple(base / f"{prefix}.{name}" for name in ("staging", "previous", "lock", "cache"))  # type: ignore
 
 
 def safe_relpath(path: str) -> str:
