@@ -117,24 +117,12 @@ def load_lines(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec, 
                read: list[SourceTable] | None) -> EngineFrame | None:
     """What :func:`sitegen.dataset.load.read_table` does, the rows kept in DuckDB: None when the table cannot
     be used at all (errors logged), else its :class:`EngineFrame`. Problems are logged in the same order."""
-    from sitegen.dataset.load import read_columns
+    from sitegen.engines.duckdb_read import read_lines
 
-    found = read_columns(source, spec, config, log, read)
-    if found is None:
-        return None
-    columns, lines, display = found
     raw = f"{spec.name}_raw"
-    arrays = {"pos": pa.array(np.arange(len(lines), dtype=np.int64)), LINE: pa.array(lines, type=pa.int64())}
-    for col in spec.columns:
-        if col.name in columns:
-            cells = columns.pop(col.name)
-            arrays[col.name] = (cells if isinstance(cells, pa.ChunkedArray) else pa.chunked_array([cells])).cast(pa.string())
-    raw_in = pa.table(arrays)
-    con.register("raw_in", raw_in)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM raw_in")
-    con.unregister("raw_in")
-    del raw_in, arrays
-    pa.default_memory_pool().release_unused()
+    display = read_lines(con, source, spec, config, log, read, raw)
+    if display is None:
+        return None
     present = [c for c in spec.columns if c.name in set(con.table(raw).columns)]
     selects = ["r.pos", f"r.{LINE}"]
     joins = []
