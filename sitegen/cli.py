@@ -242,17 +242,19 @@ def map_command(file, table, write, config_path) -> None:
 
 
 @main.command("demo-data")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the CSV files.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the data files.")
 @click.option("--customers", type=click.IntRange(min=1), default=300, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _as_of_option(v), help="Last date of the data.")
-def demo_data(out, customers, seed, as_of) -> None:
-    """Write synthetic sales data (every input table) at any scale."""
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="One .csv or one .parquet file per table.")
+def demo_data(out, customers, seed, as_of, fmt) -> None:
+    """Write synthetic sales data (every input table) at any scale, streamed 50,000 customers at a time."""
     from sitegen.demo import generate_demo_data
 
     def action() -> None:
         counts = generate_demo_data(Path(out), customers=customers, seed=seed,
-                                    as_of=parse_as_of(as_of) if as_of else None)
+                                    as_of=parse_as_of(as_of) if as_of else None, fmt=fmt)
         click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
 
     _run(action)
