@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 from sitegen.config_checks import (BOOL, DATE, DAYS, MAX_DAYS, NUM, POS_INT, SHARE, STR, STR_LIST, Check, Collector,
                                    day_count, is_int, is_number)
+from sitegen.config_paths import DATA_EXTENSIONS, data_folder  # noqa: F401 (DATA_EXTENSIONS: re-exported)
 from sitegen.errors import ConfigError, ConfigProblem
 from sitegen.appraisal_config import Appraisal, parse_appraisal
 from sitegen.audience_config import Audience, parse_audiences, parse_teams
@@ -31,8 +32,7 @@ LANGUAGES = ("en", "zh-CN")
 # pandas' Timestamp range (1677-09-21 .. 2262-04-11): no date arithmetic of the metrics can overflow.
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 DATE_RANGE_HINT = f"dates must be between {FIRST_DATE} and {LAST_DATE}"
-# The files a table may be (sitegen/dataset/sources): data/pipeline.csv, pipeline.xlsx, pipeline.parquet...
-DATA_EXTENSIONS = (".csv", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet")
+# DATA_EXTENSIONS, the files a table may be (data/pipeline.csv, pipeline.xlsx, ...): sitegen/config_paths.py
 TABLES = (
     "pipeline", "stage_history", "orders", "customers", "contacts",
     "activities", "targets", "feedback", "channel_costs", "complaints",
@@ -172,23 +172,16 @@ class Config:
     privacy: Privacy = field(default_factory=Privacy)  # contact details, customer amounts, withheld columns
     discount_approval: tuple[DiscountLevel, ...] = DEFAULT_DISCOUNT_APPROVAL  # [[discount_approval]]: who approves
     engine: Engine = field(default_factory=Engine)  # [engine]: pandas or DuckDB for line-level tables
+    data_uri: str | None = None  # [data] dir or --data as a URI (hdfs://, s3a://, file:///): Spark reads it
 
     @property
     def stage_keys(self) -> tuple[str, ...]:
         return tuple(s.key for s in self.stages)
 
     def table_path(self, table: str) -> Path:
-        """The table's file: as configured, else the one ``<table>.<extension>`` (DATA_EXTENSIONS) in the data
-        folder, ``<table>.csv`` when there is none. Two of them is a ConfigError naming both."""
-        t = self.tables[table]
-        if t.file_set:
-            return self.data_dir / t.file
-        found = [path for ext in DATA_EXTENSIONS if (path := self.data_dir / f"{table}{ext}").exists()]
-        if len(found) > 1:
-            raise ConfigError([ConfigProblem(self.source, f"data.{table}.file",
-                                             f"both {found[0].name} and {found[1].name} are in {self.data_dir}",
-                                             f"set data.{table}.file to the one to use, or remove the other")])
-        return found[0] if found else self.data_dir / t.file
+        """The table's local file (a URI's copy with the Spark engine): :func:`sitegen.config_paths.table_path`."""
+        from sitegen.config_paths import table_path
+        return table_path(self, table)
 
 
 SITE_KEYS: dict[str, Check] = {
@@ -280,7 +273,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
             close = get_close_matches(key, TOP_KEYS, n=1)
             c.add(key, "unknown section", f"did you mean [{close[0]}]?" if close else "sections: " + ", ".join(TOP_KEYS))
     site = _site(c, raw.get("site", {}))
-    data_dir, tables = _data(c, raw.get("data", {}), root)
+    data_dir, data_uri, tables = _data(c, raw.get("data", {}), root)
     stages = _stages(c, raw.get("stages"))
     won, lost = _outcomes(c, raw.get("outcomes", {}))
     rules_raw = c.section(raw.get("rules", {}), "rules", RULE_KEYS)
@@ -314,7 +307,7 @@ def parse_config(raw: Mapping[str, Any], *, root: Path, source: str = "sitegen.t
         templates_dir=(root / build.get("templates", "templates")).resolve(),
         max_problems=build.get("max_problems", 200), contact_every_days=contact_days,
         service=service, grading=grading, appraisal=appraisal, privacy=privacy,
-        audiences=audiences, teams=teams, discount_approval=discounts, engine=engine,
+        audiences=audiences, teams=teams, discount_approval=discounts, engine=engine, data_uri=data_uri,
     )
 
 
@@ -358,14 +351,14 @@ def as_of_problem(value: str | date) -> tuple[str, str] | None:
     return None
 
 
-def _data(c: Collector, raw: Any, root: Path) -> tuple[Path, dict[str, Table]]:
+def _data(c: Collector, raw: Any, root: Path) -> tuple[Path, str | None, dict[str, Table]]:
     if not isinstance(raw, dict):
         c.add("data", "must be a table")
         raw = {}
     schema = {"dir": STR, "workbook": STR, "url": STR,
               **{t: (lambda v: isinstance(v, dict), "a table") for t in TABLES}}
     values = c.section(raw, "data", schema)
-    data_dir = (root / values.get("dir", "data")).resolve()
+    data_dir, data_uri = data_folder(root, values.get("dir", "data"))
     tables = {}
     for name in TABLES:
         t = c.section(values.get(name, {}), f"data.{name}", TABLE_KEYS)
@@ -384,7 +377,7 @@ def _data(c: Collector, raw: Any, root: Path) -> tuple[Path, dict[str, Table]]:
                 c.add(f"data.{name}.encoding", f"unknown encoding {t['encoding']!r}", "e.g. utf-8, gb18030")
         if t.get("columns"):
             _check_column_map(c, name, t["columns"])
-    return data_dir, tables
+    return data_dir, data_uri, tables
 
 
 def _check_source(c: Collector, name: str, t: Mapping[str, Any], data: Mapping[str, Any]) -> None:

@@ -9,22 +9,30 @@ day) groups. The driver turns those into the codes :func:`sitegen.metrics.reduce
 sums run in the shared numpy code over the kept lines in file order, so the figures are bit for bit the pandas
 engine's (float sums depend on their order; Spark's do not have a fixed one). docs/scale.md says what that
 costs in driver memory.
+
+Inputs given as URIs (``hdfs://``, ``s3a://``, ``file:///``: ``[data] dir``, ``[data.<table>] file``) are read
+through Spark's Hadoop filesystems by :func:`fetch`, which copies each file to the driver once per process, so
+the shared loader checks them with the same ``FILE:LINE`` problems as local files.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import posixpath
 import shutil
 import tempfile
 import threading
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
 from sitegen.engine_config import Engine as EngineSettings
+from sitegen.errors import ConfigError, ConfigProblem
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -45,6 +53,8 @@ DEFAULTS = {  # small-job settings; ``[engine] spark_conf`` overrides any of the
 }
 _LOCK = threading.Lock()
 _SESSION: list[Any] = []  # the process's one session (creating one takes seconds), stopped at exit
+_FETCH_LOCK = threading.Lock()
+_FETCHED: dict[str, Path] = {}  # URI -> its local copy (or a path that does not exist: no file there)
 
 
 def session(settings: EngineSettings) -> SparkSession:
@@ -71,7 +81,9 @@ def _create(settings: EngineSettings) -> SparkSession:
         builder = builder.master(LOCAL_MASTER)
     for key, value in conf.items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    with warnings.catch_warnings():  # pyspark's "does not yet fully support pandas >= 3"
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
+        spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     atexit.register(shutil.rmtree, warehouse, True)
     return spark
@@ -82,6 +94,43 @@ def stop() -> None:
     with _LOCK:
         while _SESSION:
             _SESSION.pop().stop()
+
+
+def fetch(settings: EngineSettings, uri: str, source: str, key: str) -> Path:
+    """A local copy of the file at ``uri``, read through Spark's Hadoop filesystems (hdfs, s3a with its
+    connector, file, ...) on the driver, once per process; a path that does not exist when no file is there
+    (a missing table, as for a local path). A folder or an unreadable URI is a ConfigError naming ``key``."""
+    with _FETCH_LOCK:
+        if uri in _FETCHED:
+            return _FETCHED[uri]
+        name = posixpath.basename(urlsplit(uri).path)
+        if not name:
+            raise _unreadable(source, key, uri, "names a folder, not a file", "name the table's file")
+        spark = session(settings)
+        jvm = spark._jvm
+        folder = Path(tempfile.mkdtemp(prefix="sitegen-spark-input-"))
+        atexit.register(shutil.rmtree, folder, True)
+        local = folder / name
+        try:
+            remote = jvm.org.apache.hadoop.fs.Path(uri)
+            fs = remote.getFileSystem(spark._jsc.hadoopConfiguration())
+            if fs.exists(remote):
+                if not fs.getFileStatus(remote).isFile():
+                    raise _unreadable(source, key, uri, "is a folder: sitegen reads one file per table",
+                                      "name the file (a CSV, workbook or single Parquet file) inside it")
+                fs.copyToLocalFile(False, remote, jvm.org.apache.hadoop.fs.Path(local.as_uri()), True)
+        except ConfigError:
+            raise
+        except Exception as exc:  # py4j's Py4JJavaError: no filesystem for the scheme, access denied, ...
+            cause = str(getattr(exc, "java_exception", exc)).strip().splitlines()[0]
+            raise _unreadable(source, key, uri, f"Spark cannot read it: {cause}",
+                              "check the URI; s3a:// needs the hadoop-aws connector (docs/scale.md)") from None
+        _FETCHED[uri] = local
+        return local
+
+
+def _unreadable(source: str, key: str, uri: str, why: str, hint: str) -> ConfigError:
+    return ConfigError([ConfigProblem(source, key, f"{uri} {why}", hint)])
 
 
 class SparkEngine:
