@@ -44,9 +44,9 @@ def table_uri(config: Config, table: str) -> tuple[str, str] | None:
 
 def uri_needs_spark(config: Config, uri: str, key: str) -> ConfigError:
     """The exit-2 error for a URI input under an engine that reads only local files."""
-    what = "the data folder (--data or [data] dir)" if key == "data.dir" else "the file"
+    what = f"the data folder {config.data_uri} (--data or [data] dir)" if key == "data.dir" else f"the file {uri}"
     return ConfigError([ConfigProblem(config.source, key,
-                                      f"{what} {uri} is a URI: only the spark engine reads URIs "
+                                      f"{what} is a URI: only the spark engine reads URIs "
                                       f"(this run uses the {config.engine.name} engine)",
                                       'build and check with --engine spark, or set [engine] name = "spark"')])
 
