@@ -3,11 +3,12 @@
 Workers are forked after the metrics are computed, so they inherit the prepared data instead of
 receiving it pickled. The work is cut into units that the workers claim from a shared counter, in
 a fixed order: first every whole section (the dashboard, the funnel, ...: the worker that claims
-one prepares and renders it alone), then the per-entity sections (customer, team, report and visit
-pages) in chunks of :data:`CHUNK` pages. Every worker that takes part in a per-entity section
-prepares its data once and renders the chunks it claims; a worker that is ahead claims more, so
-the workers finish together. Each writes straight into the staging folder; the parent only merges
-the lists of written paths and the counts. The pages do not depend on which worker renders them.
+one prepares and renders it alone), then the per-entity sections (customer, deal, team, report and
+visit pages) in chunks of :data:`CHUNK` pages (:class:`Board`). A worker starts a per-entity section
+no other worker has started while there is one; then it joins a started section only while enough
+chunks are left there to pay for preparing it again (a rebuild that keeps most pages leaves none).
+Each writes straight into the staging folder; the parent only merges the lists of written paths and
+the counts. The pages do not depend on which worker renders them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -33,6 +35,7 @@ PROGRESS_EVERY = 100
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 CHUNK = 32  # pages of a per-entity section claimed at once
 SHIFT = 32  # a unit's key: section position << SHIFT | chunk number
+INPUTS_KEY = "\0inputs"  # after a template's name in the key of a page keyed by its inputs (Page.inputs)
 FILE_KEY = "\0file"  # in place of a template's name in the key of a file made by a pure function
 
 
@@ -60,6 +63,53 @@ class Claims:
         return self.counter is not None and self.counter.value > key
 
 
+class Board:
+    """The per-entity sections' shared state: who started each, its chunks (once its first worker has
+    listed its items), the next chunk to hand out, and what preparing it and rendering a chunk cost."""
+
+    def __init__(self, ctx: Any, sections: int):
+        self.lock = ctx.Lock()
+        self.started = ctx.Array("b", sections, lock=False)
+        self.done = ctx.Array("b", sections, lock=False)      # no chunk left (or its first worker failed)
+        self.chunks = ctx.Array("q", [-1] * sections, lock=False)  # -1: still being prepared
+        self.next = ctx.Array("q", sections, lock=False)
+        self.prepare = ctx.Array("d", sections, lock=False)   # seconds its first worker took to list its items
+        self.chunk = ctx.Array("d", sections, lock=False)     # seconds the last chunk took
+
+    def start(self) -> int | None:
+        """A section no worker has started, now this worker's own; None when every one is started."""
+        with self.lock:
+            for number in range(len(self.started)):
+                if not self.started[number]:
+                    self.started[number] = 1
+                    return number
+        return None
+
+    def join(self, visited: set[int], poll: float = 0.005) -> int | None:
+        """A started section worth joining: its chunks left take longer to render than preparing it twice
+        (while its first worker prepares or renders its first chunk, wait). None when there is none."""
+        while True:
+            waiting = False
+            for number in range(len(self.started)):
+                if number in visited or self.done[number]:
+                    continue
+                chunks, spent = self.chunks[number], self.chunk[number]
+                if chunks < 0 or spent == 0.0:
+                    waiting = True
+                elif (chunks - self.next[number] - 1) * spent > 2 * self.prepare[number]:
+                    return number
+            if not waiting:
+                return None
+            time.sleep(poll)
+
+    def claim(self, number: int) -> int:
+        """The next chunk of section ``number`` to render."""
+        with self.lock:
+            chunk = self.next[number]
+            self.next[number] = chunk + 1
+            return chunk
+
+
 @dataclass
 class RenderResult:
     pages: int = 0
@@ -80,18 +130,24 @@ def default_jobs() -> int:
 
 
 def _render_share(sections: Sequence[Section], renderer: Renderer, writer: SiteWriter, claims: Claims,
-                  tick: Callable[[int], None], keyed: bytes | None = None) -> RenderResult:
-    """Render and stage the units this worker claims: whole sections first, then per-entity chunks. With
-    ``keyed`` (fingerprint.render_fingerprint), a page whose key did not change is kept, not rendered."""
+                  tick: Callable[[int], None], keyed: bytes | None = None, board: Board | None = None) -> RenderResult:
+    """Render and stage the units this worker claims: whole sections first, then per-entity chunks (all of
+    them without a ``board``: one process). With ``keyed`` (fingerprint.render_fingerprint), a page whose key
+    did not change is kept, not rendered."""
     result = RenderResult()
     before_written, before_skipped = writer.stats.written, writer.stats.skipped
 
     def render(item: Any) -> None:
         if isinstance(item, Page):
-            context = item.context
-            key = None if keyed is None else page_key(keyed, item.template, context)
-            if key is None or not writer.keep(item.path, key):
-                writer.write(item.path, renderer.render(item.template, context), key)
+            if keyed is not None and item.inputs is not None:  # keyed by its inputs: no context if kept
+                key = page_key(keyed, item.template + INPUTS_KEY, item.inputs)
+                if key is None or not writer.keep(item.path, key):
+                    writer.write(item.path, renderer.render(item.template, item.context), key)
+            else:
+                context = item.context
+                key = None if keyed is None else page_key(keyed, item.template, context)
+                if key is None or not writer.keep(item.path, key):
+                    writer.write(item.path, renderer.render(item.template, context), key)
             result.pages += 1
             if result.pages % PROGRESS_EVERY == 0:
                 tick(PROGRESS_EVERY)
@@ -101,20 +157,42 @@ def _render_share(sections: Sequence[Section], renderer: Renderer, writer: SiteW
             if key is None or not writer.keep(item.path, key):
                 writer.write(item.path, item.data, key)
 
-    order = sorted(range(len(sections)), key=lambda i: sections[i].per_entity)  # stable: whole sections first
-    for position, index in enumerate(order):
-        section, key = sections[index], position << SHIFT
-        if not section.per_entity:
-            if claims.take(key):
-                for item in section.items():
-                    render(item)
-        elif not claims.handed_out((position + 1) << SHIFT):
-            for number, item in enumerate(section.items()):
-                if claims.take(key | number // CHUNK):
-                    render(item)
+    whole = [section for section in sections if not section.per_entity]
+    entity = [section for section in sections if section.per_entity]
+    for position, section in enumerate(whole):
+        if claims.take(position << SHIFT):
+            for item in section.items():
+                render(item)
+    if board is None:
+        for section in entity:
+            for item in section.items():
+                render(item)
+    else:
+        visited: set[int] = set()
+        while (number := board.start()) is not None or (number := board.join(visited)) is not None:
+            visited.add(number)
+            _render_chunks(entity[number], number, board, render)
     result.written = writer.stats.written - before_written
     result.skipped = writer.stats.skipped - before_skipped
     return result
+
+
+def _render_chunks(section: Section, number: int, board: Board, render: Callable[[Any], None]) -> None:
+    """Prepare per-entity section ``number`` and render the chunks this worker claims until none is left."""
+    try:
+        started = time.perf_counter()
+        items = list(section.items())
+        chunks = -(-len(items) // CHUNK)
+        if board.chunks[number] < 0:  # the section's first worker: say what it has and what preparing cost
+            board.prepare[number] = time.perf_counter() - started
+            board.chunks[number] = chunks
+        while (chunk := board.claim(number)) < chunks:
+            started = time.perf_counter()
+            for item in items[chunk * CHUNK:(chunk + 1) * CHUNK]:
+                render(item)
+            board.chunk[number] = max(time.perf_counter() - started, 1e-9)
+    finally:
+        board.done[number] = 1  # every chunk handed out (or this worker failed: nobody waits for it)
 
 
 def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWriter, jobs: int,
@@ -132,6 +210,7 @@ def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWr
     ctx = multiprocessing.get_context("fork")
     counter = ctx.Value("q", 0)
     units = ctx.Value("q", 0)
+    board = Board(ctx, sum(1 for section in sections if section.per_entity))
     queue = ctx.Queue()
 
     def tick(n: int) -> None:
@@ -144,7 +223,7 @@ def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWr
         _die_with(parent)
         writer.paths, writer.keys = {}, {}
         try:
-            result = _render_share(sections, renderer, writer, Claims(units), tick, keyed)
+            result = _render_share(sections, renderer, writer, Claims(units), tick, keyed, board)
             result.paths, result.keys = writer.paths, writer.keys
         except SitegenError as exc:  # an expected failure (a full disk ...): the parent raises it as it is
             result = RenderResult(failure=exc)
@@ -170,7 +249,8 @@ def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWr
             results.append(queue.get(timeout=0.5))
         except Exception:  # queue.Empty: draw progress, check that workers are alive
             progress(counter.value)
-            if not any(w.is_alive() for w in workers) and queue.empty():
+            killed = any(w.exitcode not in (None, 0) for w in workers)  # (a worker that ran to the end exits 0)
+            if killed or not any(w.is_alive() for w in workers) and queue.empty():
                 raise WorkerError("no result: the worker was killed (out of memory?)") from None
     for worker in workers:
         worker.join()

@@ -22,11 +22,17 @@ from sitegen.metrics import Metrics
 @dataclass(frozen=True)
 class Page:
     """A page to render. ``make`` is its context, or a function returning it: per-entity sections
-    pass a function so that a render worker builds only the contexts of the pages it renders."""
+    pass a function so that a render worker builds only the contexts of the pages it renders.
+
+    ``inputs``, when given, is a cheap picklable value that determines the context entirely (the
+    entity's rows' digest, the site-wide figures its context shows...): a rebuild then keys the page by
+    it and keeps an unchanged page without making its context at all. A section that sets it promises
+    that equal inputs make equal contexts; when in doubt, leave it None (the context is the key)."""
 
     path: str
     template: str
     make: Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+    inputs: Any = None
 
     @property
     def context(self) -> Mapping[str, Any]:
