@@ -193,9 +193,16 @@ def apply_edit(site: Path, kind: str, n: int) -> None:
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(f'---\ntitle: "Extra {n}"\nkind: checklist\norder: 9\nsummary: "An extra list."\n---\n\n'
                         f"- item {n}\n", encoding="utf-8")
+    elif kind == "playbook template":  # a page offered as DOCX and XLSX (kept while unchanged: File.inputs)
+        page = site / "content" / "playbook" / "en" / "templates" / "form.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        rows = "".join(f"| field {i} | |\n" for i in range(n % 3 + 1))
+        page.write_text(f'---\ntitle: "Form {n % 2}"\nkind: template\norder: 1\nsummary: "A form."\n'
+                        f"downloads: [docx, xlsx]\n---\n\n| field | value |\n|---|---|\n{rows}", encoding="utf-8")
 
 
-EDITS = ["order amount", "deal stage", "new customer", "deleted rows", "config", "template", "playbook"]
+EDITS = ["order amount", "deal stage", "new customer", "deleted rows", "config", "template", "playbook",
+         "playbook template"]
 EXAMPLES = int(os.environ.get("SITEGEN_INCREMENTAL_EXAMPLES", "4"))
 ON_DEMAND = "SITEGEN_INCREMENTAL_EXAMPLES" in os.environ
 
