@@ -4,7 +4,6 @@ several chunks make one consistent data set, and Parquet holds the same cells as
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +12,13 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+from sitegen import demo_write
+from sitegen.build import prepare_site
 from sitegen.cli import main
+from sitegen.config import load_config
 from sitegen.demo import generate_demo_data
 from sitegen.demo_stream import chunk_seed, chunk_sizes
+from sitegen.pages.data_files import metrics_json
 
 AS_OF = date(2026, 6, 30)
 # sha256 over "sha256  ./path" lines of every file (sorted), as written by the whole-array generator before
@@ -105,32 +108,27 @@ def test_same_seed_same_bytes_across_chunks(chunked, tmp_path: Path) -> None:
     assert _digest(tmp_path) == _digest(folder)
 
 
-def _build(data: Path, out: Path) -> bytes:
-    previous = Path.cwd()
-    os.chdir(data.parent)
-    try:
-        result = CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(out), "--as-of", "2026-06-30",
-                                           "--jobs", "1"])
-    finally:
-        os.chdir(previous)
-    assert result.exit_code == 0, result.output
-    return (out / "data" / "metrics.json").read_bytes()
+def _metrics(site: Path) -> bytes:
+    """data/metrics.json as a build of the data in site/data writes it (the build's own load and figures)."""
+    return metrics_json(prepare_site(load_config(cwd=site), pd.Timestamp("2026-06-30")))
 
 
-def test_parquet_holds_the_csv_cells_and_builds_the_same_metrics(tmp_path: Path) -> None:
+def test_parquet_holds_the_csv_cells_and_builds_the_same_metrics(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(demo_write, "_ROWS", 500)   # several row groups (and CSV slices) in a file
     runner = CliRunner()
     for fmt in ("csv", "parquet"):
-        result = runner.invoke(main, ["demo-data", "--out", str(tmp_path / fmt), "--customers", "80", "--seed", "5",
-                                      "--as-of", "2026-06-30", "--format", fmt])
+        result = runner.invoke(main, ["demo-data", "--out", str(tmp_path / fmt / "data"), "--customers", "80",
+                                      "--seed", "5", "--as-of", "2026-06-30", "--format", fmt])
         assert result.exit_code == 0, result.output
-    for csv in (tmp_path / "csv").rglob("*.csv"):
-        part = csv.relative_to(tmp_path / "csv").with_suffix(".parquet")
-        cells, text = pq.read_table(tmp_path / "parquet" / part).to_pandas().fillna(""), _read(csv.parent, csv.name)
+    csv_data, parquet_data = tmp_path / "csv" / "data", tmp_path / "parquet" / "data"
+    for csv in csv_data.rglob("*.csv"):
+        part = csv.relative_to(csv_data).with_suffix(".parquet")
+        cells, text = pq.read_table(parquet_data / part).to_pandas().fillna(""), _read(csv.parent, csv.name)
         assert list(cells.columns) == list(text.columns), part
         assert cells.astype(object).to_numpy().tolist() == text.astype(object).to_numpy().tolist(), part
-    assert not list((tmp_path / "parquet").rglob("*.csv"))
-    metrics = _build(tmp_path / "csv", tmp_path / "site-csv")
-    assert b'"revenue"' in metrics and _build(tmp_path / "parquet", tmp_path / "site-parquet") == metrics
+    assert not list(parquet_data.rglob("*.csv")) and len(list(parquet_data.rglob("*.parquet"))) == 14
+    metrics = _metrics(tmp_path / "csv")
+    assert b'"revenue"' in metrics and b'"service"' in metrics and _metrics(tmp_path / "parquet") == metrics
 
 
 def test_the_command_refuses_a_negative_seed_and_an_unknown_format(tmp_path: Path) -> None:
