@@ -122,7 +122,7 @@ def order_lines(con: duckdb.DuckDBPyConnection, dataset: Dataset, config: Config
         if bad:
             where += " AND (status IS NULL OR NOT list_contains($bad, status))"
             params["bad"] = bad
-    con.execute(f"CREATE OR REPLACE TEMP TABLE kept AS SELECT * FROM lines_in WHERE {where} ORDER BY pos", params)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE kept AS SELECT * FROM lines_in WHERE {where}", params)  # (no sort)
     if held is not None:
         con.execute("DROP VIEW lines_in")
     else:
@@ -133,18 +133,23 @@ def order_lines(con: duckdb.DuckDBPyConnection, dataset: Dataset, config: Config
     id_code = "CASE WHEN order_id IS NULL THEN -1 ELSE dense_rank() OVER (ORDER BY order_id) - 1 END" \
         if has_id else "-1"
     pair = "partition by order_id, customer_id" if has_id else "partition by customer_id"
-    # codes by first appearance (pandas.factorize): the rank of the key's first line
-    coded = con.sql(f"""
-        WITH k AS (
-            SELECT *, dense_rank() OVER (ORDER BY customer_id) - 1 AS cust, {id_code} AS order_id_code,
-                   min(pos) OVER ({pair}) AS first_pair,
-                   min(pos) OVER (PARTITION BY customer_id, CAST(order_date AS DATE)) AS first_day
-            FROM kept)
-        SELECT *, dense_rank() OVER (ORDER BY first_pair) - 1 AS pair_code,
-                  dense_rank() OVER (ORDER BY first_day) - 1 AS day_code
-        FROM k ORDER BY pos""")
-    coded = _arrow(coded)
+    # codes by first appearance (pandas.factorize): the rank of the key's first line. The windows see only
+    # the key columns (a window holds every column it is given); the values come in a second query.
+    keys = ["pos", "customer_id", "CAST(order_date AS DATE) AS day", *(["order_id"] if has_id else [])]
+    codes = _arrow(con.sql(f"""
+        WITH k AS (SELECT {', '.join(keys)} FROM kept)
+        SELECT dense_rank() OVER (ORDER BY customer_id) - 1 AS cust, {id_code} AS order_id_code,
+               min(pos) OVER ({pair}) AS first_pair, min(pos) OVER (PARTITION BY customer_id, day) AS first_day
+        FROM k ORDER BY pos"""))
+    wanted = [n for n in ("order_date", "due_date", *NUMBERS, *TEXTS) if n in names]
+    coded = _arrow(con.sql(f"SELECT {', '.join(wanted)} FROM kept ORDER BY pos"))
     con.execute("DROP TABLE kept")
+    for name in ("cust", "order_id_code"):
+        coded = coded.append_column(name, codes.column(name))
+    for first, code in (("first_pair", "pair_code"), ("first_day", "day_code")):  # dense_rank of the first line
+        ranks = np.unique(codes.column(first).to_numpy(), return_inverse=True)[1].reshape(-1)
+        coded = coded.append_column(code, pa.array(ranks.astype(np.int64)))
+    del codes
     return _lines_frame(coded, names), customers
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 LINE = "_line"
 NUMBER_HINT = "write digits like 1234.50; ¥, $ and thousands separators are fine"
+BATCH = 1 << 17  # rows per batch when a table gets its types
 DTYPES = {"date": "datetime64[ns]", "amount": float, "number": float, "probability": float}
 
 
@@ -117,33 +118,59 @@ def load_lines(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec, 
                read: list[SourceTable] | None) -> EngineFrame | None:
     """What :func:`sitegen.dataset.load.read_table` does, the rows kept in DuckDB: None when the table cannot
     be used at all (errors logged), else its :class:`EngineFrame`. Problems are logged in the same order."""
-    from sitegen.engines.duckdb_read import read_lines
+    from sitegen.engines.duckdb_read import drop_raw, read_lines
 
     raw = f"{spec.name}_raw"
     display = read_lines(con, source, spec, config, log, read, raw)
     if display is None:
         return None
     present = [c for c in spec.columns if c.name in set(con.table(raw).columns)]
-    selects = ["r.pos", f"r.{LINE}"]
-    joins = []
-    for i, col in enumerate(present):
-        mapping = f"map_{i}"
-        _column_map(con, raw, col, mapping, display, config, log)
-        selects.append(f"{mapping}.value AS {col.name}")
-        joins.append(f"LEFT JOIN {mapping} ON r.{col.name} = {mapping}.cell")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {spec.name} AS SELECT {', '.join(selects)} FROM {raw} r "
-                f"{' '.join(joins)} ORDER BY r.pos")
+    maps = [_column_map(con, raw, col, f"map_{i}", display, config, log) for i, col in enumerate(present)]
+    _typed_table(con, raw, spec.name, present, maps)
     for i in range(len(present)):
         con.execute(f"DROP TABLE map_{i}")
-    con.execute(f"DROP TABLE {raw}")
+    drop_raw(con, raw)
     rows = con.execute(f"SELECT count(*) FROM {spec.name}").fetchall()[0][0]
     return placeholder(LineTable(con, spec.name, display, tuple(c.name for c in present), int(rows)), spec)
 
 
+def _typed_table(con: duckdb.DuckDBPyConnection, raw: str, name: str, present: list[Column],
+                 maps: list[tuple[pa.Array, pa.Array]]) -> None:
+    """Table ``name``: ``pos``, ``_line`` and each column of ``raw`` as its value, looked up in its map
+    (distinct cell -> value) batch by batch in arrow: no join, so memory stays about one batch however
+    many columns (13 hash joins at once held over 100 MiB of DuckDB's buffers for 100,000 lines)."""
+    reader = con.cursor()  # a second connection streams ``raw`` (a main-schema table) while this one inserts
+    try:
+        columns = ", ".join(["pos", LINE, *(c.name for c in present)])
+        relation = reader.sql(f"SELECT {columns} FROM {raw}")
+        batches = (getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch)(BATCH)
+        first = True
+        for part in batches:
+            arrays = {"pos": part.column(0), LINE: part.column(1)}
+            for i, (col, (cells, values)) in enumerate(zip(present, maps)):
+                arrays[col.name] = pc.take(values, pc.index_in(part.column(i + 2), value_set=cells))
+            typed_in = pa.table(arrays)  # noqa: F841 (DuckDB reads the Python variable by its name)
+            con.register("typed_in", typed_in)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM typed_in" if first
+                        else f"INSERT INTO {name} SELECT * FROM typed_in")
+            con.unregister("typed_in")
+            first = False
+        if first:  # no rows: the columns with their types
+            empty = {"pos": pa.array([], pa.int64()), LINE: pa.array([], pa.int64())}
+            empty.update({c.name: values.slice(0, 0) for c, (_, values) in zip(present, maps)})
+            typed_in = pa.table(empty)  # noqa: F841
+            con.register("typed_in", typed_in)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM typed_in")
+            con.unregister("typed_in")
+    finally:
+        reader.close()
+
+
 def _column_map(con: duckdb.DuckDBPyConnection, raw: str, col: Column, mapping: str, display: str,
-                config: Config, log: ProblemLog) -> None:
+                config: Config, log: ProblemLog) -> tuple[pa.Array, pa.Array]:
     """Table ``mapping`` (cell -> value) for column ``col`` of ``raw``, built from its distinct cells by the
-    loader's own parsers, and the column's problems logged as ``sitegen.dataset.load._coerce`` logs them."""
+    loader's own parsers, and the column's problems logged as ``sitegen.dataset.load._coerce`` logs them;
+    returns the map's cells and values."""
     from sitegen.dataset.load import MAX_CELL
     from sitegen.dataset.parse import parse_amounts, parse_probabilities, read_dates
 
@@ -201,6 +228,7 @@ def _column_map(con: duckdb.DuckDBPyConnection, raw: str, col: Column, mapping: 
         _report(con, log, display, f"SELECT r.{LINE} AS line FROM {raw} r LEFT JOIN {mapping} m "
                 f"ON r.{col.name} = m.cell WHERE r.{col.name} IS NULL OR m.blank ORDER BY r.pos", col.name,
                 "missing value", "this column needs a value on every row", "error", False)
+    return cells, value
 
 
 def _arrow(relation: duckdb.DuckDBPyRelation) -> pa.Table:

@@ -49,7 +49,7 @@ _SPACED_QUOTE = re.compile(rb'[ \t]"|"[ \t]')
 
 def read_lines(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec, config: Config, log: ProblemLog,
                read: list[SourceTable] | None, raw: str) -> str | None:
-    """Table ``raw`` in ``con``: ``pos`` (the row's place), ``_line`` and the mapped canonical columns as text,
+    """Table (or view) ``raw`` in ``con``'s main schema: ``pos`` (orders the rows), ``_line`` and the mapped canonical columns as text,
     read by DuckDB when it reads the file as the shared reader would, else by the shared reader, and the display name its problems use; None
     when the table cannot be used at all (errors logged, as :func:`sitegen.dataset.load.read_columns` logs them)."""
     if source.kind == "csv" and source.path is not None:
@@ -75,7 +75,7 @@ def _shared_reader(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSp
             arrays[col.name] = (cells if isinstance(cells, pa.ChunkedArray) else pa.chunked_array([cells])).cast(pa.string())
     raw_in = pa.table(arrays)
     con.register("raw_in", raw_in)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM raw_in")
+    con.execute(f"CREATE OR REPLACE TABLE {raw} AS SELECT * FROM raw_in")
     con.unregister("raw_in")
     del raw_in, arrays
     pa.default_memory_pool().release_unused()
@@ -155,7 +155,7 @@ def _duckdb_csv(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec,
     typed = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     table = f"{raw}_csv"
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv({_literal(str(source.path))}, "
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv({_literal(str(source.path))}, "
                     f"header = true, delim = {_literal(sep)}, quote = '\"', escape = '\"', auto_detect = false, "
                     f"columns = {typed}, parallel = false, strict_mode = true)")
     except duckdb.Error:
@@ -186,11 +186,19 @@ def _duckdb_csv(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec,
         con.execute(f"DROP TABLE {table}")
         return False
     chosen = ", ".join(f"{columns[c.name]} AS {c.name}" for c in spec.columns if c.name in columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT row_number() OVER (ORDER BY rowid) - 1 AS pos, "
-                f"rowid + 2 AS {LINE}{', ' + chosen if chosen else ''} FROM {table} "
-                f"WHERE ({filled}) AND rowid + 2 < {cut} ORDER BY rowid")
-    con.execute(f"DROP TABLE {table}")
-    return source.display
+    con.execute(f"CREATE OR REPLACE VIEW {raw} AS SELECT rowid AS pos, rowid + 2 AS {LINE}"
+                f"{', ' + chosen if chosen else ''} FROM {table} WHERE ({filled}) AND rowid + 2 < {cut}")
+    return source.display  # a view of the file's table (one copy of its text): see drop_raw
+
+
+def drop_raw(con: duckdb.DuckDBPyConnection, raw: str) -> None:
+    """Drop what :func:`read_lines` made: table ``raw``, or view ``raw`` and the file's table behind it."""
+    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?", [raw]).fetchall()
+    if kind and kind[0][0] == "VIEW":
+        con.execute(f"DROP VIEW {raw}")
+        con.execute(f"DROP TABLE IF EXISTS {raw}_csv")
+    elif kind:
+        con.execute(f"DROP TABLE {raw}")
 
 
 def _tail(con: duckdb.DuckDBPyConnection, table: str, filled: str, names: list[str]) -> tuple[list, np.ndarray]:

@@ -130,3 +130,12 @@ def test_scan_reads_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert duckdb_read.scan(path, None) == ("abc,d", 2)
     path.write_bytes(b"x" * 20)
     assert duckdb_read.scan(path, None) is None
+
+
+def test_types_are_looked_up_batch_by_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The typed table is built in batches (no join per column): batches of 2 rows give the same table."""
+    import sitegen.engines.duckdb_load as duckdb_load
+
+    monkeypatch.setattr(duckdb_load, "BATCH", 2)
+    assert_same_problems(_site(tmp_path, {"orders.csv": OWN["footer after 60 rows"] + "C2,x,-1,B\n" * 3,
+                                          "customers.csv": CUSTOMERS}))
