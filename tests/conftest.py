@@ -69,8 +69,8 @@ def require_browser() -> None:
     require_tool(CHROMIUM.exists(), f"SKIPPING BROWSER TESTS: {message}", f"CI is set but {message}")
 
 
-def build_demo(demo_site: Path, root: Path, language: str = "en") -> Path:
-    """A copy of the demo data built into ``root/output``; returns the output folder."""
+def build_demo(demo_site: Path, root: Path, language: str = "en"):
+    """A copy of the demo data and :data:`DEMO_REVIEW` built into ``root/output``; returns the BuildResult."""
     from sitegen.build import build_site
     from sitegen.config import load_config
 
@@ -79,7 +79,7 @@ def build_demo(demo_site: Path, root: Path, language: str = "en") -> Path:
     reviews = root / "content" / "reviews"
     reviews.mkdir(parents=True)
     (reviews / "2026-05.md").write_text(DEMO_REVIEW, encoding="utf-8")  # the gates see a review and its actions
-    return build_site(load_config(cwd=root), as_of=AS_OF).out
+    return build_site(load_config(cwd=root), as_of=AS_OF)
 
 
 # A review of the month the gates' report page shows (reports/2026-05): one action still open (so it is
@@ -111,15 +111,22 @@ Revenue against target; the largest movements against the previous month.
 
 
 @pytest.fixture(scope="session")
-def site_en(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo site built in English (output folder); shared by the browser and quality gates."""
+def demo_en(demo_site: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The demo site built in English (BuildResult): the one English demo build of the session, read (never
+    changed) by the page tests (``built_en``), the privacy scan and the browser and quality gates (``site_en``)."""
     return build_demo(demo_site, tmp_path_factory.mktemp("browser-en"))
+
+
+@pytest.fixture(scope="session")
+def site_en(demo_en) -> Path:
+    """The demo site built in English (output folder); shared by the browser and quality gates."""
+    return demo_en.out
 
 
 @pytest.fixture(scope="session")
 def site_zh(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo site built in Simplified Chinese (output folder)."""
-    return build_demo(demo_site, tmp_path_factory.mktemp("browser-zh"), "zh-CN")
+    return build_demo(demo_site, tmp_path_factory.mktemp("browser-zh"), "zh-CN").out
 
 
 # An audience of the demo data (docs/configuration.md, "Audiences"): one region, some sections hidden.

@@ -162,8 +162,9 @@ def _needles(demo_site: Path) -> set[bytes]:
 
 
 @pytest.fixture(scope="module")
-def masked(demo_site: Path, tmp_path_factory) -> dict[str, bytes]:
-    return _files(_build(demo_site, tmp_path_factory.mktemp("masked")))
+def masked(site_en: Path) -> dict[str, bytes]:
+    """The default privacy settings: the session's English demo build (tests/conftest.py ``demo_en``)."""
+    return _files(site_en)
 
 
 @pytest.fixture(scope="module")

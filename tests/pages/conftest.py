@@ -1,4 +1,4 @@
-"""The demo data built once per session (English and Chinese) for end-to-end page tests."""
+"""End-to-end page tests: ``built_en`` is the session's English demo build; ``build`` builds the demo data anew."""
 
 from __future__ import annotations
 
@@ -22,5 +22,6 @@ def build(demo_site: Path, root: Path, language: str = "en", as_of: str = AS_OF)
 
 
 @pytest.fixture(scope="session")
-def built_en(demo_site: Path, tmp_path_factory: pytest.TempPathFactory):
-    return build(demo_site, tmp_path_factory.mktemp("pages-en"))
+def built_en(demo_en):
+    """The session's English demo build (BuildResult; tests/conftest.py ``demo_en``, with its sample review)."""
+    return demo_en

@@ -111,6 +111,7 @@ def test_closed_reports_do_not_change_when_later_records_arrive(demo_site: Path,
     keep their URL and their report.json byte for byte; July gets its own report."""
     root = tmp_path / "later"
     shutil.copytree(demo_site / "data", root / "data")
+    shutil.copytree(built_en.out.parent / "content", root / "content")  # the same review of May
     data = root / "data"
     with (data / "orders.csv").open(encoding="utf-8") as f:
         header = next(csv.reader(f))
