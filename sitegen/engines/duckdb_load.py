@@ -118,20 +118,21 @@ def load_lines(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec, 
                read: list[SourceTable] | None) -> EngineFrame | None:
     """What :func:`sitegen.dataset.load.read_table` does, the rows kept in DuckDB: None when the table cannot
     be used at all (errors logged), else its :class:`EngineFrame`. Problems are logged in the same order."""
-    from sitegen.engines.duckdb_read import drop_raw, read_lines
+    from sitegen.engines.duckdb_read import drop_raw, lines_schema, read_lines
 
-    raw = f"{spec.name}_raw"
+    name = f"{lines_schema(con)}.{spec.name}"  # compressed in memory where DuckDB can
+    raw = f"{name}_raw"
     display = read_lines(con, source, spec, config, log, read, raw)
     if display is None:
         return None
     present = [c for c in spec.columns if c.name in set(con.table(raw).columns)]
     maps = [_column_map(con, raw, col, f"map_{i}", display, config, log) for i, col in enumerate(present)]
-    _typed_table(con, raw, spec.name, present, maps)
+    _typed_table(con, raw, name, present, maps)
     for i in range(len(present)):
         con.execute(f"DROP TABLE map_{i}")
     drop_raw(con, raw)
-    rows = con.execute(f"SELECT count(*) FROM {spec.name}").fetchall()[0][0]
-    return placeholder(LineTable(con, spec.name, display, tuple(c.name for c in present), int(rows)), spec)
+    rows = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+    return placeholder(LineTable(con, name, display, tuple(c.name for c in present), int(rows)), spec)
 
 
 def _typed_table(con: duckdb.DuckDBPyConnection, raw: str, name: str, present: list[Column],
@@ -151,7 +152,7 @@ def _typed_table(con: duckdb.DuckDBPyConnection, raw: str, name: str, present: l
                 arrays[col.name] = pc.take(values, pc.index_in(part.column(i + 2), value_set=cells))
             typed_in = pa.table(arrays)  # noqa: F841 (DuckDB reads the Python variable by its name)
             con.register("typed_in", typed_in)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM typed_in" if first
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM typed_in" if first
                         else f"INSERT INTO {name} SELECT * FROM typed_in")
             con.unregister("typed_in")
             first = False
@@ -160,7 +161,7 @@ def _typed_table(con: duckdb.DuckDBPyConnection, raw: str, name: str, present: l
             empty.update({c.name: values.slice(0, 0) for c, (_, values) in zip(present, maps)})
             typed_in = pa.table(empty)  # noqa: F841
             con.register("typed_in", typed_in)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM typed_in")
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM typed_in")
             con.unregister("typed_in")
     finally:
         reader.close()

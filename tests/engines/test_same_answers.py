@@ -4,8 +4,8 @@ Random small order tables (ids reused by several customers, lines with and witho
 statuses in any case, missing amounts filled from quantity x unit price, returns) go through both engines'
 reductions and must give equal ``Reduced`` tables, floats bit for bit; random whole data folders (the fuzz
 generator of ``tests/test_fuzz.py`` plus richer orders) are built with both and give identical
-``data/metrics.json`` and ``data/customers.csv``. CI runs a bounded number of examples with a fixed seed;
-``SITEGEN_ENGINE_EXAMPLES=300`` runs more, with a random seed.
+``data/metrics.json`` and ``data/customers.csv``. CI (``CI=true``) runs 5 examples with a fixed seed, a run
+elsewhere 12; ``SITEGEN_ENGINE_EXAMPLES=300`` runs more, with a random seed.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from sitegen.engines.pandas_engine import PandasEngine
 from tests.engines.conftest import assert_same_reduced
 from tests.test_fuzz import AS_OF, amounts, data_files, dates, table
 
-EXAMPLES = int(os.environ.get("SITEGEN_ENGINE_EXAMPLES", "12"))
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+EXAMPLES = int(os.environ.get("SITEGEN_ENGINE_EXAMPLES", "5" if CI else "12"))  # CI: tests/engines in ~90 s
 ON_DEMAND = "SITEGEN_ENGINE_EXAMPLES" in os.environ
 SETTINGS = dict(deadline=None, derandomize=not ON_DEMAND, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
