@@ -62,7 +62,7 @@ def write_demo_data(out: Path, customers: int, seed: int, today: int, fmt: str =
         for k, n in enumerate(sizes):
             world, lines, tables, snapshots = chunk_tables(chunk_seed(seed, k), n, customers, today, owners)
             owners = world.owners
-            if len(sizes) > 1:                       # the sums behind the targets and channel costs
+            if len(sizes) > 1:   # the chunk's own targets drew from its stream (as a one-chunk run's do): dropped
                 sums = _add(sums, _revenue_sums(world, lines))
                 del tables["targets.csv"], tables["channel_costs.csv"]
             del lines
