@@ -58,10 +58,17 @@ _FETCHED: dict[str, Path] = {}  # URI -> its local copy (or a path that does not
 
 
 def session(settings: EngineSettings) -> SparkSession:
-    """The process's Spark session, created on first use with the configured master and properties."""
+    """The process's Spark session, created on first use with the configured master and properties (a
+    ConfigError, exit 2, when Spark cannot start: no Java runtime, a master that does not answer)."""
     with _LOCK:
         if not _SESSION:
-            _SESSION.append(_create(settings))
+            try:
+                _SESSION.append(_create(settings))
+            except Exception as exc:  # pyspark's PySparkRuntimeError, py4j's errors: Java or the master
+                cause = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise ConfigError([ConfigProblem("spark", "engine.name", f"Spark did not start: {cause}",
+                                                 "the spark engine needs a Java runtime, 17 or later (java on "
+                                                 "PATH or JAVA_HOME), and a master it can reach")]) from None
             atexit.register(stop)
         return _SESSION[0]
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -195,3 +197,14 @@ def test_order_codes_match_pandas_on_mixed_ids_and_excluded_statuses(tmp_path: P
     for as_of in ("2026-06-30", "2026-01-02", "2025-01-01"):
         day = pd.Timestamp(as_of)
         assert_same_reduced(PandasEngine().reduce(dataset, config, day), SparkEngine(LOCAL).reduce(dataset, config, day))
+
+
+def test_spark_without_java_is_a_config_error_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    env = {**os.environ, "JAVA_HOME": str(tmp_path / "no-java")}
+    done = subprocess.run([sys.executable, "-m", "sitegen", "check", "--engine", "spark"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "engine.name: Spark did not start" in done.stderr and "needs a Java runtime" in done.stderr
+    assert "Traceback" not in done.stderr
