@@ -186,6 +186,45 @@ def audience_pages(out: Path) -> list[str]:
             f"customers/{customer}/index.html", f"pipeline/deals/{deal}/index.html", "reports/index.html"]
 
 
+# Tiny data sets where charts used to draw an empty 0-1 axis: no orders (revenue charts of reports and owners), no
+# pipeline (forecast, stage where deals were lost), and orders older than the charts' months (every revenue chart).
+# The empty-state checks of tests/pages and the real-browser ones of tests/browser read the same builds.
+TINY_CUSTOMERS = "customer_id,name,owner\nC1,Acme Ltd,Ann\nC2,Beta Co,Bob\n"
+TINY_PIPELINE = ("opportunity_id,customer_id,opportunity_name,stage,amount,created_date,close_date,owner\n"
+                 "O1,C1,Acme Ltd - Pump,proposal,50000,2026-05-02,2026-07-30,Ann\n"
+                 "O2,C2,Valve,won,20000,2026-03-01,2026-05-20,Bob\n")
+TINY = {"no-orders": {"customers.csv": TINY_CUSTOMERS, "pipeline.csv": TINY_PIPELINE},
+        "no-pipeline": {"customers.csv": TINY_CUSTOMERS,
+                        "orders.csv": "customer_id,order_date,amount\nC1,2026-05-01,100\nC2,2026-06-15,50\n"},
+        "old-orders": {"customers.csv": TINY_CUSTOMERS,
+                       "orders.csv": "customer_id,order_date,amount\nC1,2022-03-01,100\nC2,2022-04-01,50\n"}}
+
+
+class _BuiltOnDemand(dict):
+    """A dict that builds a missing entry with ``build(key)`` the first time it is read, then keeps it."""
+
+    def __init__(self, build: Callable[[str], Path]) -> None:
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, key: str) -> Path:
+        self[key] = value = self._build(key)
+        return value
+
+
+@pytest.fixture(scope="session")
+def tiny_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``tiny_sites[name]``: the output folder of the :data:`TINY` site ``name``, built (jobs=1) once per session."""
+    from sitegen.build import build_site
+    from sitegen.config import load_config
+
+    def build(name: str) -> Path:
+        root = write_site(tmp_path_factory.mktemp(f"tiny-{name}"), TINY[name])
+        return build_site(load_config(cwd=root), as_of=AS_OF, jobs=1).out
+
+    return _BuiltOnDemand(build)
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         pass

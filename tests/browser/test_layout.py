@@ -6,12 +6,11 @@ and no chart draws an empty axis on sites built from tiny data sets."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import AS_OF, write_site
+from tests.conftest import TINY
 
 pytestmark = pytest.mark.browser
 
@@ -180,17 +179,6 @@ def test_wide_tables_keep_their_name_column_in_place(site_en, site_zh, serve, pr
     assert not view.errors, view.errors
 
 
-# Tiny data sets where charts used to draw an empty 0-1 axis: no orders (revenue charts of reports and owners), no
-# pipeline (forecast, stage where deals were lost), and orders older than the charts' months (every revenue chart).
-CUSTOMERS = "customer_id,name,owner\nC1,Acme Ltd,Ann\nC2,Beta Co,Bob\n"
-PIPELINE = ("opportunity_id,customer_id,opportunity_name,stage,amount,created_date,close_date,owner\n"
-            "O1,C1,Acme Ltd - Pump,proposal,50000,2026-05-02,2026-07-30,Ann\n"
-            "O2,C2,Valve,won,20000,2026-03-01,2026-05-20,Bob\n")
-TINY = {"no-orders": {"customers.csv": CUSTOMERS, "pipeline.csv": PIPELINE},
-        "no-pipeline": {"customers.csv": CUSTOMERS,
-                        "orders.csv": "customer_id,order_date,amount\nC1,2026-05-01,100\nC2,2026-06-15,50\n"},
-        "old-orders": {"customers.csv": CUSTOMERS,
-                       "orders.csv": "customer_id,order_date,amount\nC1,2022-03-01,100\nC2,2022-04-01,50\n"}}
 SPEC = re.compile(r'<script type="application/json" id="[^"]+-spec">')
 EMPTY_AXIS = """() => [...document.querySelectorAll('.chart')].filter(el => !(el.data || []).some(trace => {
   const values = trace.type === 'heatmap' ? trace.z.flat()
@@ -199,22 +187,9 @@ EMPTY_AXIS = """() => [...document.querySelectorAll('.chart')].filter(el => !(el
 })).map(el => el.id)"""
 
 
-@pytest.fixture(scope="module")
-def tiny_sites(tmp_path_factory) -> dict[str, Path]:
-    from sitegen.build import build_site
-    from sitegen.config import load_config
-
-    out = {}
-    for name, files in TINY.items():
-        root = write_site(tmp_path_factory.mktemp(f"tiny-{name}"), files)
-        out[name] = build_site(load_config(cwd=root), as_of=AS_OF, jobs=1).out
-    yield out
-    for path in out.values():
-        shutil.rmtree(path.parent, ignore_errors=True)
-
-
 @pytest.mark.parametrize("name", sorted(TINY))
 def test_no_chart_draws_an_empty_axis_on_a_tiny_site(tiny_sites, serve, probe, name) -> None:
+    """On the tiny sites of tests/conftest.py (``TINY``: no orders, no pipeline, only old orders)."""
     out = tiny_sites[name]
     pages = sorted(p for p in out.rglob("*.html") if SPEC.search(p.read_text(encoding="utf-8")))
     every = ["index.html", "funnel/index.html", "pipeline/index.html", "team/index.html", "reports/index.html"]

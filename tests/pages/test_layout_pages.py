@@ -11,25 +11,14 @@ from pathlib import Path
 import pytest
 
 from sitegen import charts
-from sitegen.build import build_site
-from sitegen.config import load_config
 from sitegen.pages import pipeline
 from sitegen.pages.datatables import CARD_PLACES, Column, sort_options
 
-AS_OF = "2026-06-30"
-CUSTOMERS = "customer_id,name,owner\nC1,Acme Ltd,Ann\nC2,Beta Co,Bob\n"
-PIPELINE = ("opportunity_id,customer_id,opportunity_name,stage,amount,created_date,close_date,owner\n"
-            "O1,C1,Acme Ltd - Pump,proposal,50000,2026-05-02,2026-07-30,Ann\n"
-            "O2,C2,Valve,won,20000,2026-03-01,2026-05-20,Bob\n")
 SPEC = re.compile(r'<script type="application/json" id="([^"]+)-spec">(.*?)</script>', re.S)
 
 
 def read(out: Path, path: str) -> str:
     return (out / path).read_text(encoding="utf-8")
-
-
-def build(make_site, files: dict[str, str], name: str = "site") -> Path:
-    return build_site(load_config(cwd=make_site(files, name=name)), as_of=AS_OF, jobs=1).out
 
 
 def test_open_deals_show_the_working_columns_first_and_keep_every_column() -> None:
@@ -87,12 +76,10 @@ def test_charts_without_a_value_are_left_out() -> None:
     assert charts.bars(["a", "b"], [0, 3], "Tickets") is not None
 
 
-@pytest.mark.parametrize("files", [{"customers.csv": CUSTOMERS, "pipeline.csv": PIPELINE},
-                                   {"customers.csv": CUSTOMERS,
-                                    "orders.csv": "customer_id,order_date,amount\nC1,2022-03-01,100\n"}],
-                         ids=["no-orders", "old-orders"])
-def test_no_page_of_a_tiny_site_has_a_chart_of_zeros(make_site, files) -> None:
-    out = build(make_site, files)
+@pytest.mark.parametrize("name", ["no-orders", "old-orders"])
+def test_no_page_of_a_tiny_site_has_a_chart_of_zeros(tiny_sites, name: str) -> None:
+    """On the session's tiny sites (tests/conftest.py ``TINY``), which the browser suite draws too."""
+    out = tiny_sites[name]
     empty = []
     for page in sorted(out.rglob("*.html")):
         for chart_id, text in SPEC.findall(page.read_text(encoding="utf-8")):
@@ -101,9 +88,8 @@ def test_no_page_of_a_tiny_site_has_a_chart_of_zeros(make_site, files) -> None:
     assert not empty, empty[:10]
 
 
-def test_a_site_without_pipeline_says_so_in_one_line_per_section(make_site) -> None:
-    out = build(make_site, {"customers.csv": CUSTOMERS,
-                            "orders.csv": "customer_id,order_date,amount\nC1,2026-05-01,100\nC2,2026-06-15,50\n"})
+def test_a_site_without_pipeline_says_so_in_one_line_per_section(tiny_sites) -> None:
+    out = tiny_sites["no-pipeline"]  # customers and two recent orders
     html = read(out, "pipeline/index.html")
     sections = {m.group(1): m.group(2) for m in re.finditer(r'<section id="([\w-]+)".*?>(.*?)</section>', html, re.S)}
     for key in ("open-deals", "categories", "forecast", "velocity"):
@@ -116,10 +102,10 @@ def test_a_site_without_pipeline_says_so_in_one_line_per_section(make_site) -> N
     assert "No lost deals in the last 12 months." in lost
 
 
-def test_the_funnel_footnote_needs_a_starred_row(make_site, built_en) -> None:
+def test_the_funnel_footnote_needs_a_starred_row(tiny_sites, built_en) -> None:
     demo = read(built_en.out, "funnel/index.html")   # every stage has enough closed deals for its own probability
     assert ">*</small>" not in demo.split('id="stages-table"')[1].split("</table>")[0]
     assert "* Too few closed deals" not in demo
-    tiny = read(build(make_site, {"customers.csv": CUSTOMERS, "pipeline.csv": PIPELINE}), "funnel/index.html")
+    tiny = read(tiny_sites["no-orders"], "funnel/index.html")  # two deals, one closed
     stages = tiny.split('id="stages-table"')[1].split("</table>")[0]
     assert ">*</small>" in stages and "* Too few closed deals: the configured probability is used." in tiny
