@@ -7,7 +7,6 @@ import dataclasses
 import html
 import json
 import re
-import shutil
 import tomllib
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,27 +14,23 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from sitegen.build import build_site
 from sitegen.config import load_config
 from sitegen.pages import Site
 from sitegen.pages import playbook as playbook_section
 from sitegen.playbook import TIERS, load_playbook
 from sitegen.render import CATALOG_DIR, Renderer
 
-AS_OF = "2026-06-30"
 HREF = re.compile(r'href="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
-def built(demo_site: Path, tmp_path_factory):
-    """The demo data built once for this module: output, config, playbook, opportunities rows, build result."""
-    root = tmp_path_factory.mktemp("playbook-build")
-    shutil.copytree(demo_site / "data", root / "data")
-    (root / "sitegen.toml").write_text(f'[site]\nas_of = "{AS_OF}"\n', encoding="utf-8")
-    config = load_config(cwd=root)
-    result = build_site(config, as_of=AS_OF)
+def built(demo_en):
+    """The session's English demo build (tests/conftest.py ``demo_en``): output, config, playbook, opportunities
+    rows, build result."""
+    result = demo_en
+    out = result.out
+    config = load_config(cwd=out.parent)
     playbook, _ = load_playbook(config)
-    out = root / "output"
     with (out / "data" / "opportunities.csv").open(encoding="utf-8") as f:
         deals = list(csv.DictReader(f))
     return SimpleNamespace(out=out, config=config, playbook=playbook, deals=deals, result=result)
