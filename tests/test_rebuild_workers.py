@@ -96,3 +96,42 @@ def test_two_workers_prepare_a_one_chunk_section_once(small: Path, tmp_path: Pat
              if p.is_file()}
     assert files == {p.relative_to(tmp_path / "full").as_posix(): p.read_bytes()
                      for p in (tmp_path / "full").rglob("*") if p.is_file()}
+
+
+def test_a_worker_killed_while_preparing_fails_the_build_at_once(tmp_path: Path) -> None:
+    """The other worker waits for the killed one's section to be prepared: the parent must not wait for it."""
+    import os
+    import signal
+
+    from sitegen.errors import WorkerError
+    from sitegen.pages import Page, Section
+    from sitegen.parallel import render_pages
+    from sitegen.write import SiteWriter
+
+    def killed():
+        time.sleep(0.3)
+        os.kill(os.getpid(), signal.SIGKILL)
+        yield from ()
+
+    def quick():
+        yield Page("b.html", "b.html", {})
+
+    class Plain:
+        def render(self, template: str, context) -> bytes:
+            return b"page\n"
+
+    class GaveUp(BaseException):  # (not an Exception: the parent's wait loop catches those)
+        pass
+
+    def give_up(signum, frame):
+        raise GaveUp("the build waited for a killed worker")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(30)
+    try:
+        with SiteWriter(tmp_path / "out") as writer, pytest.raises(WorkerError, match="killed"):
+            render_pages([Section("a", killed, True), Section("b", quick, True)], Plain(), writer, 2,
+                         lambda done: None, b"base")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
