@@ -201,7 +201,7 @@ def test_order_codes_match_pandas_on_mixed_ids_and_excluded_statuses(tmp_path: P
 
 def test_spark_without_java_is_a_config_error_not_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    (tmp_path / "data" / "orders.csv").write_text("customer_id,order_date,amount\nC1,2026-01-02,10\n", encoding="utf-8")
     env = {**os.environ, "JAVA_HOME": str(tmp_path / "no-java")}
     done = subprocess.run([sys.executable, "-m", "sitegen", "check", "--engine", "spark"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
