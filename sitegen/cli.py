@@ -35,8 +35,10 @@ def _config(config_path: str | None, data: str | None = None, out: str | None = 
     config = load_config(Path(config_path) if config_path else None)
     _remember_output(Path(out).resolve() if out else config.output_dir)
     changes = {}
-    if data:
-        changes["data_dir"] = Path(data).resolve()
+    if data:  # a local folder (from the working directory) or a URI that the spark engine reads
+        from sitegen.config_paths import data_folder
+
+        changes["data_dir"], changes["data_uri"] = data_folder(Path.cwd(), data)
     if out:
         changes["output_dir"] = Path(out).resolve()
     if base_url is not None:

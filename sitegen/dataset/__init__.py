@@ -11,6 +11,7 @@ from typing import Mapping
 import pandas as pd
 
 from sitegen.config import TABLES, Config
+from sitegen.config_paths import shown
 from sitegen.dataset import validate
 from sitegen.dataset.factors import normalise_factors
 from sitegen.dataset.load import LINE, Labels, read_table
@@ -50,7 +51,9 @@ class Dataset:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """The path as people type it: relative to the site root when inside it."""
+    """The path as people type it: relative to the site root when inside it; the URI of a fetched copy."""
+    if (uri := shown(path)) is not None:
+        return uri
     try:
         return os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
     except ValueError:
@@ -90,7 +93,7 @@ def load_dataset(config: Config) -> Dataset:
             frame = normalise_factors(frame, display, log)
         tables[name] = frame
     if "pipeline" not in sources and "orders" not in sources:
-        log.add(display_path(config.data_dir, config.root), 0, "",
+        log.add(config.data_uri or display_path(config.data_dir, config.root), 0, "",
                 "neither pipeline nor orders data found",
                 f"put {config.tables['pipeline'].file} and/or {config.tables['orders'].file} in the data folder")
     if "pipeline" in tables and "stage_history" not in sources:  # a stage history from any source will do

@@ -88,3 +88,16 @@ def test_a_uri_data_folder_with_engine_pandas_names_data_dir(tmp_path: Path) -> 
         assert ("data.dir: the data folder s3a://bucket/crm (--data or [data] dir) is a URI: only the spark engine "
                 "reads URIs (this run uses the pandas engine)") in output
     assert load_config(None, cwd=tmp_path).data_uri == "s3a://bucket/crm"
+
+
+def test_data_option_takes_a_uri_too(tmp_path: Path) -> None:
+    """``--data`` may be a URI like ``[data] dir``; under pandas it stops naming data.dir, and a local
+    ``--data`` clears a URI from the config."""
+    (tmp_path / "sitegen.toml").write_text('[data]\ndir = "s3a://bucket/crm"\n', encoding="utf-8")
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    code, output = _run(tmp_path, "check", "--data", "hdfs://namenode/sales/", "--engine", "pandas")
+    assert code == 2, output
+    assert "data.dir: the data folder hdfs://namenode/sales (--data or [data] dir) is a URI" in output
+    code, output = _run(tmp_path, "check", "--data", "local", "--engine", "pandas")
+    assert code in (0, 1) and "URI" not in output, output
