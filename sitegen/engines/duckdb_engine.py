@@ -66,12 +66,24 @@ class DuckDBEngine:
         finally:
             if held is None:
                 con.close()
+            release_memory()
 
 
 def _arrow(relation: duckdb.DuckDBPyRelation) -> pa.Table:
     """A query's rows as an arrow table (DuckDB 1.x: fetch_arrow_table, 2.x: to_arrow_table)."""
     fetch = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
     return fetch()
+
+
+def release_memory() -> None:
+    """Hand memory freed by DuckDB's threads and arrow back to the system (glibc keeps a heap per thread, and
+    the render step, on the main thread, would never reuse those): the build's peak is what stays in use."""
+    pa.default_memory_pool().release_unused()
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to trim
+        pass
 
 
 def _literal(text: str) -> str:
@@ -150,6 +162,7 @@ def order_lines(con: duckdb.DuckDBPyConnection, dataset: Dataset, config: Config
         ranks = np.unique(codes.column(first).to_numpy(), return_inverse=True)[1].reshape(-1)
         coded = coded.append_column(code, pa.array(ranks.astype(np.int64)))
     del codes
+    release_memory()
     return _lines_frame(coded, names), customers
 
 

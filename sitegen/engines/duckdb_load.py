@@ -1,15 +1,14 @@
 """The DuckDB engine's loader for line-level tables (order lines today): the rows go into DuckDB, never into
 a whole pandas frame, and are checked there with the same problems the pandas loader reports.
 
-The file is read by the reader every source shares (:func:`sitegen.dataset.sources.read_source`: decoding,
-delimiter, footers, ragged rows) and its header resolved by the loader's own rules
-(``sitegen.dataset.load.read_columns``), so reading problems cannot differ. The text cells then go into a
-DuckDB table and each column gets its type there: the *distinct* cells of a date or number column are parsed
-once by the loader's parsers (:func:`sitegen.dataset.parse.read_dates`, :func:`parse_amounts`) and joined
-back, and the rows of bad cells are reported in file order, with the messages and hints of
-:mod:`sitegen.dataset.load`. The dataset then holds an :class:`EngineFrame` for the table: no rows, the
-table's columns, and the :class:`LineTable` the DuckDB engine reduces; pandas code that tries to filter it
-fails loudly instead of seeing zero rows.
+A plain UTF-8 CSV file is read by DuckDB itself, anything else by the reader every source shares, and the
+header is resolved by the loader's own rules (:mod:`sitegen.engines.duckdb_read` says which file goes where),
+so reading problems cannot differ. Each column then gets its type: the *distinct* cells of a date or number
+column are parsed once by the loader's parsers (:func:`sitegen.dataset.parse.read_dates`,
+:func:`parse_amounts`) and looked up batch by batch, and the rows of bad cells are reported in file order,
+with the messages and hints of :mod:`sitegen.dataset.load`. The dataset then holds an :class:`EngineFrame`
+for the table: no rows, the table's columns, and the :class:`LineTable` the DuckDB engine reduces; pandas
+code that tries to filter it fails loudly instead of seeing zero rows.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
 
 LINE = "_line"
 NUMBER_HINT = "write digits like 1234.50; ¥, $ and thousands separators are fine"
-BATCH = 1 << 17  # rows per batch when a table gets its types
+BATCH = 1 << 15  # rows per batch when a table gets its types
 DTYPES = {"date": "datetime64[ns]", "amount": float, "number": float, "probability": float}
 
 
@@ -50,7 +49,7 @@ class EngineTableError(ConfigError):
 
 @dataclass(eq=False)
 class LineTable:
-    """A validated line-level table inside DuckDB: ``name`` in ``con``, rows in file order (``pos``), a
+    """A validated line-level table inside DuckDB: ``name`` in ``con``, rows ordered by ``pos`` (file order), a
     ``_line`` column and the typed canonical ``columns``."""
 
     con: Any  # duckdb.DuckDBPyConnection (kept open as long as a frame refers to it)
@@ -132,6 +131,8 @@ def load_lines(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec, 
         con.execute(f"DROP TABLE map_{i}")
     drop_raw(con, raw)
     rows = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+    from sitegen.engines.duckdb_engine import release_memory
+    release_memory()
     return placeholder(LineTable(con, name, display, tuple(c.name for c in present), int(rows)), spec)
 
 

@@ -50,9 +50,10 @@ _SPACED_QUOTE = re.compile(rb'[ \t]"|"[ \t]')
 
 def read_lines(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec, config: Config, log: ProblemLog,
                read: list[SourceTable] | None, raw: str) -> str | None:
-    """Table (or view) ``raw`` in ``con``'s main schema: ``pos`` (orders the rows), ``_line`` and the mapped canonical columns as text,
-    read by DuckDB when it reads the file as the shared reader would, else by the shared reader, and the display name its problems use; None
-    when the table cannot be used at all (errors logged, as :func:`sitegen.dataset.load.read_columns` logs them)."""
+    """Table (or view) ``raw`` in ``con`` (a qualified name): ``pos`` (orders the rows), ``_line`` and the mapped
+    canonical columns as text, read by DuckDB when it reads the file as the shared reader would, else by the
+    shared reader; returns the display name its problems use, None when the table cannot be used at all
+    (errors logged, as :func:`sitegen.dataset.load.read_columns` logs them)."""
     if source.kind == "csv" and source.path is not None:
         done = _duckdb_csv(con, source, spec, config, log, read, raw)
         if done is not None:
@@ -73,7 +74,8 @@ def _shared_reader(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSp
     for col in spec.columns:
         if col.name in columns:
             cells = columns.pop(col.name)
-            arrays[col.name] = (cells if isinstance(cells, pa.ChunkedArray) else pa.chunked_array([cells])).cast(pa.string())
+            cells = cells if isinstance(cells, pa.ChunkedArray) else pa.chunked_array([cells])
+            arrays[col.name] = cells.cast(pa.string())
     raw_in = pa.table(arrays)
     con.register("raw_in", raw_in)
     con.execute(f"CREATE OR REPLACE TABLE {raw} AS SELECT * FROM raw_in")

@@ -102,7 +102,8 @@ def test_column_map_and_declared_encoding(tmp_path: Path, readers: list[str]) ->
 def test_row_numbers_are_the_shared_readers(tmp_path: Path) -> None:
     """After a quoted line break and a row of empty cells, problems name the row as the shared reader does."""
     site = _site(tmp_path, {"orders.csv": OWN["quoted line breaks"] + ",,,\nC1,nope,1,A\n", "customers.csv": CUSTOMERS})
-    lines = sorted(p.line for p in _load(site, "duckdb").problems if p.file == "data/orders.csv" and p.column == "order_date")
+    problems = _load(site, "duckdb").problems
+    lines = sorted(p.line for p in problems if p.file == "data/orders.csv" and p.column == "order_date")
     assert lines == [4, 7]
 
 
