@@ -85,9 +85,9 @@ def _shared_reader(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSp
     return display
 
 
-def scan(path: Path, declared: str | None) -> tuple[str, int] | None:
-    """The header line and the number of lines of a file DuckDB may read (trailing line breaks left out, as
-    the shared reader drops them), in one pass of ``CHUNK`` bytes; None when the file is for the shared
+def scan(path: Path, declared: str | None) -> tuple[str, int, bool] | None:
+    """The header line, the number of lines (trailing line breaks left out, as the shared reader drops them)
+    and whether any quote occurs, of a file DuckDB may read, in one pass of ``CHUNK`` bytes; None when the file is for the shared
     reader: not a regular file, empty, another encoding declared, a UTF-16/32 BOM, NUL bytes, a bare CR, a
     quote next to a space or tab."""
     try:
@@ -109,6 +109,7 @@ def scan(path: Path, declared: str | None) -> tuple[str, int] | None:
                 return None
             header = first[len(codecs.BOM_UTF8) if first.startswith(codecs.BOM_UTF8) else 0:end if end >= 0 else None]
             newlines = trailing = 0
+            quoted = False
             last = b""
             chunk = first
             while chunk:
@@ -116,6 +117,7 @@ def scan(path: Path, declared: str | None) -> tuple[str, int] | None:
                         or (last == b"\r" and not chunk.startswith(b"\n")) or _SPACED_QUOTE.search(last + chunk):
                     return None
                 count = chunk.count(b"\n")
+                quoted = quoted or b'"' in chunk
                 newlines += count
                 kept = chunk.rstrip(b"\r\n")
                 trailing = trailing + count if not kept else chunk.count(b"\n", len(kept))
@@ -129,7 +131,7 @@ def scan(path: Path, declared: str | None) -> tuple[str, int] | None:
         text = header.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return text, newlines - trailing + 1
+    return text, newlines - trailing + 1, quoted
 
 
 def _duckdb_csv(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec, config: Config, log: ProblemLog,
@@ -144,7 +146,7 @@ def _duckdb_csv(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec,
     found = scan(source.path, settings.encoding)
     if found is None:
         return None
-    header, lines = found
+    header, lines, quoted = found
     sep = sniff_delimiter(header)
     if header.count('"') % 2:  # a header cell spanning lines
         return None
@@ -164,7 +166,8 @@ def _duckdb_csv(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec,
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         return None
-    breaks = " + ".join(f"coalesce(length({n}) - length(replace({n}, chr(10), '')), 0)" for n in names)
+    breaks = " + ".join(f"coalesce(length({n}) - length(replace({n}, chr(10), '')), 0)" for n in names) \
+        if quoted else "0"  # without quotes no cell holds a line break
     rows, inside = con.execute(f"SELECT count(*), coalesce(sum({breaks}), 0) FROM {table}").fetchall()[0]
     if rows == 0 or 1 + rows + inside != lines:  # a blank line skipped, a quote left open: not the same rows
         con.execute(f"DROP TABLE {table}")

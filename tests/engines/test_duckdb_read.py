@@ -110,12 +110,14 @@ def test_row_numbers_are_the_shared_readers(tmp_path: Path) -> None:
 def test_scan_counts_lines_and_refuses_odd_files(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(b"\xef\xbb\xbfa,b\r\n1,2\r\n\r\n")
-    assert duckdb_read.scan(path, None) == ("a,b\r", 2)
+    assert duckdb_read.scan(path, None) == ("a,b\r", 2, False)
     for body in (b"", b"a,b\x00\n1,2\n", b"\xff\xfea\x00", b"a,b\r1,2\r"):
         path.write_bytes(body)
         assert duckdb_read.scan(path, None) is None
     path.write_bytes(b"a,b\n1,2\n")
-    assert duckdb_read.scan(path, "gbk") is None and duckdb_read.scan(path, "utf-8") == ("a,b", 2)
+    assert duckdb_read.scan(path, "gbk") is None and duckdb_read.scan(path, "utf-8") == ("a,b", 2, False)
+    path.write_bytes(b'a,b\n1,"2"\n')
+    assert duckdb_read.scan(path, None) == ("a,b", 2, True)
 
 
 def test_scan_reads_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,12 +125,12 @@ def test_scan_reads_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(duckdb_read, "CHUNK", 8)
     path = tmp_path / "x.csv"
     path.write_bytes(b"abc,d\r\n1,2\r\n3,4\r\n\r\n\r\n")  # reads: abc,d CR LF 1 | ,2 CR LF 3,4 CR | LF ...
-    assert duckdb_read.scan(path, None) == ("abc,d\r", 3)
+    assert duckdb_read.scan(path, None) == ("abc,d\r", 3, False)
     for body in (b"abc,d\r\n1,2\r\n3,4\r5,6\n", b"abc,d\r\n1,2\r\n3,4 \"x\"\n", b"abc,d\r\n1,2\r\n3,4\r"):
         path.write_bytes(body)  # a bare CR, a quote after a space in the second read; a CR at the end
         assert duckdb_read.scan(path, None) is None
     path.write_bytes(b"abc,d\n" + b"x" * 20)  # rows beyond the first read
-    assert duckdb_read.scan(path, None) == ("abc,d", 2)
+    assert duckdb_read.scan(path, None) == ("abc,d", 2, False)
     path.write_bytes(b"x" * 20)
     assert duckdb_read.scan(path, None) is None
 
