@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from sitegen.config import TABLES, Config, as_of_problem, load_config, parse_as_of
-from sitegen.errors import INTERNAL_ERROR, ConfigError, ConfigProblem, DataError, SitegenError, save_internal_error, summary
+from sitegen.errors import (INTERNAL_ERROR, ConfigError, ConfigProblem, DataError, OutputError, SitegenError,
+                            save_internal_error, summary)
 from sitegen.reporter import StreamReporter
 
 WARNINGS_SHOWN = 10
@@ -255,8 +256,11 @@ def demo_data(out, customers, seed, as_of, fmt) -> None:
     from sitegen.demo import generate_demo_data
 
     def action() -> None:
-        counts = generate_demo_data(Path(out), customers=customers, seed=seed,
-                                    as_of=parse_as_of(as_of) if as_of else None, fmt=fmt)
+        try:
+            counts = generate_demo_data(Path(out), customers=customers, seed=seed,
+                                        as_of=parse_as_of(as_of) if as_of else None, fmt=fmt)
+        except OSError as exc:  # a full disk, a read-only folder: the user's to fix, not a bug
+            raise OutputError(f"cannot write the demo data into {out}: {exc.strerror or exc}") from None
         click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
 
     _run(action)

@@ -135,3 +135,11 @@ def test_the_command_refuses_a_negative_seed_and_an_unknown_format(tmp_path: Pat
     for option in (["--seed", "-1"], ["--format", "xlsx"]):
         result = CliRunner().invoke(main, ["demo-data", "--out", str(tmp_path), *option])
         assert result.exit_code == 2 and "Traceback" not in result.output, option
+
+
+def test_a_folder_that_cannot_be_written_is_an_output_error_not_a_bug(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    result = CliRunner().invoke(main, ["demo-data", "--out", str(blocked / "data"), "--customers", "5"])
+    assert result.exit_code == 1, result.output
+    assert "cannot write the demo data into" in result.output and "internal error" not in result.output
