@@ -244,14 +244,21 @@ def render_pages(sections: Sequence[Section], renderer: Renderer, writer: SiteWr
     finally:
         gc.unfreeze()
     results = []
-    while len(results) < jobs:
-        try:
-            results.append(queue.get(timeout=0.5))
-        except Exception:  # queue.Empty: draw progress, check that workers are alive
-            progress(counter.value)
-            killed = any(w.exitcode not in (None, 0) for w in workers)  # (a worker that ran to the end exits 0)
-            if killed or not any(w.is_alive() for w in workers) and queue.empty():
-                raise WorkerError("no result: the worker was killed (out of memory?)") from None
+    try:
+        while len(results) < jobs:
+            try:
+                results.append(queue.get(timeout=0.5))
+            except Exception:  # queue.Empty: draw progress, check that workers are alive
+                progress(counter.value)
+                killed = any(w.exitcode not in (None, 0) for w in workers)  # (a worker that ran to the end exits 0)
+                if killed or not any(w.is_alive() for w in workers) and queue.empty():
+                    raise WorkerError("no result: the worker was killed (out of memory?)") from None
+    except BaseException:  # a killed worker, an interrupt: the others may wait for it forever, so end them
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+        raise
     for worker in workers:
         worker.join()
     return _merge(results, writer)

@@ -312,7 +312,7 @@ PAGE_TYPE_NAMES = ("dashboard", "funnel", "pipeline", "changes", "deal", "custom
 # ---------------------------------------------------------------------------------------------
 # A line in the terminal summary (and so in the CI log) saying how many tests of each gate ran.
 
-GATE_MARKERS = ("browser", "html_validator")
+GATE_MARKERS = ("browser", "html_validator", "spark")
 _gate_outcomes: dict[str, dict[str, int]] = {}
 
 

@@ -100,6 +100,7 @@ def test_two_workers_prepare_a_one_chunk_section_once(small: Path, tmp_path: Pat
 
 def test_a_worker_killed_while_preparing_fails_the_build_at_once(tmp_path: Path) -> None:
     """The other worker waits for the killed one's section to be prepared: the parent must not wait for it."""
+    import multiprocessing
     import os
     import signal
 
@@ -135,3 +136,4 @@ def test_a_worker_killed_while_preparing_fails_the_build_at_once(tmp_path: Path)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+    assert not multiprocessing.active_children()  # the worker that waited for the killed one's section is ended
