@@ -43,14 +43,17 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The downloads made, by format (the generators replaced by counting pure functions)."""
+    """The downloads the build asked for, by format (the generators replaced by pure functions that count
+    every call, also those the process's memory of pure results answers)."""
     calls: list[str] = []
 
     def counting(fmt: str, real):
-        @pure(*getattr(real, "__sitegen_pure__"))
+        remembered = pure(*getattr(real, "__sitegen_pure__"))(real.__wrapped__)
+
         def make(*args, **kwargs) -> bytes:
             calls.append(fmt)
-            return real(*args, **kwargs)
+            return remembered(*args, **kwargs)
+        setattr(make, "__sitegen_pure__", getattr(remembered, "__sitegen_pure__"))
         return make
 
     monkeypatch.setattr(dl, "docx_bytes", counting("docx", dl.docx_bytes))
@@ -112,3 +115,11 @@ def test_only_a_partial_of_a_pure_function_has_inputs() -> None:
     assert File("a.bin", partial(plain_function, "x")).inputs is None
     assert File("a.bin", b"bytes").inputs is None
     assert File("a.bin", lambda: b"bytes").inputs is None
+
+
+def test_a_process_makes_the_same_download_once() -> None:
+    args = ("Form", "A form", "<p>Name: ____</p>", "en")
+    first = dl.docx_bytes(*args)
+    before = dl.docx_bytes.cache_info().hits
+    assert dl.docx_bytes(*args) is first and dl.docx_bytes.cache_info().hits == before + 1
+    assert dl.docx_bytes("Form", "A form", "<p>Other</p>", "en") != first

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from typing import Any, Callable, Iterator, Mapping
 
 from sitegen.config import Config
@@ -69,7 +69,9 @@ PURE = "__sitegen_pure__"
 
 def pure(*libraries: str) -> Callable[[Callable[..., bytes]], Callable[..., bytes]]:
     """Mark a function whose bytes depend only on its arguments, sitegen's code and the versions of
-    ``libraries`` (python-docx, openpyxl...): a :class:`File` made by it is keyed by them (:attr:`File.inputs`)."""
+    ``libraries`` (python-docx, openpyxl...): a :class:`File` made by it is keyed by them (:attr:`File.inputs`),
+    and a process makes the same file once (the last 64 are remembered: builds in one process, tests and
+    ``sitegen serve``, share the playbook's downloads)."""
     from importlib import metadata
 
     def versions() -> tuple[str, ...]:
@@ -82,8 +84,9 @@ def pure(*libraries: str) -> Callable[[Callable[..., bytes]], Callable[..., byte
         return tuple(found)
 
     def mark(func: Callable[..., bytes]) -> Callable[..., bytes]:
-        setattr(func, PURE, versions())
-        return func
+        remembered = lru_cache(maxsize=64)(func)
+        setattr(remembered, PURE, versions())
+        return remembered
 
     return mark
 
