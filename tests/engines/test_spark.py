@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from tests.conftest import require_tool
 
@@ -38,7 +37,6 @@ MISSING = _missing()
 if MISSING:  # at import, so that CI fails the module rather than collecting nothing
     require_tool(False, f"SKIPPING SPARK ENGINE TESTS: {MISSING}", f"CI is set but the spark tests cannot run: {MISSING}")
 
-from sitegen.cli import main  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
 from sitegen.dataset import load_dataset  # noqa: E402
 from sitegen.demo import generate_demo_data  # noqa: E402
@@ -47,6 +45,7 @@ from sitegen.engines import spark_engine  # noqa: E402
 from sitegen.engines.pandas_engine import PandasEngine  # noqa: E402
 from sitegen.engines.spark_engine import SparkEngine  # noqa: E402
 from tests.engines.conftest import assert_same_reduced, files_of  # noqa: E402
+from tests.engines.test_spark_paths import run  # noqa: E402
 
 pytestmark = pytest.mark.spark
 AS_OF = "2026-06-30"
@@ -63,17 +62,6 @@ def spark():
     """One local session for the module (the engine, its URI reader and the CLI builds reuse it), stopped after."""
     yield spark_engine.session(LOCAL)
     spark_engine.stop()
-
-
-def run(site: Path, *args: str) -> tuple[int, str]:
-    """``sitegen ARGS`` in the folder ``site``: exit code and output."""
-    previous = Path.cwd()
-    os.chdir(site)
-    try:
-        result = CliRunner().invoke(main, list(args), catch_exceptions=True)
-    finally:
-        os.chdir(previous)
-    return result.exit_code, result.output
 
 
 def build(site: Path, engine: str, out: str) -> dict[str, bytes]:

@@ -51,7 +51,8 @@ def test_local_folders_are_unchanged(tmp_path: Path) -> None:
     assert table_uri(config, "orders") is None
 
 
-def _run(site: Path, *args: str) -> tuple[int, str]:
+def run(site: Path, *args: str) -> tuple[int, str]:
+    """``sitegen ARGS`` in the folder ``site``: exit code and output."""
     previous = Path.cwd()
     os.chdir(site)
     try:
@@ -69,8 +70,8 @@ def test_a_uri_file_stops_build_and_check_with_exit_2_unless_spark(tmp_path: Pat
     (tmp_path / "data").mkdir()
     (tmp_path / "sitegen.toml").write_text(f'[data.orders]\nfile = "{remote.as_uri()}"\n[engine]\nname = "{engine}"\n',
                                            encoding="utf-8")
-    build = _run(tmp_path, "build", "--jobs", "1", "--out", str(tmp_path / "out"))
-    check = _run(tmp_path, "check")
+    build = run(tmp_path, "build", "--jobs", "1", "--out", str(tmp_path / "out"))
+    check = run(tmp_path, "check")
     for code, output in (build, check):
         assert code == 2, output
         assert f"sitegen.toml: data.orders.file: the file {remote.as_uri()} is a URI: only the spark engine reads " \
@@ -83,7 +84,7 @@ def test_a_uri_file_stops_build_and_check_with_exit_2_unless_spark(tmp_path: Pat
 def test_a_uri_data_folder_with_engine_pandas_names_data_dir(tmp_path: Path) -> None:
     (tmp_path / "sitegen.toml").write_text('[data]\ndir = "s3a://bucket/crm"\n', encoding="utf-8")
     for command in ("build", "check"):
-        code, output = _run(tmp_path, command, "--engine", "pandas")
+        code, output = run(tmp_path, command, "--engine", "pandas")
         assert code == 2, output
         assert ("data.dir: the data folder s3a://bucket/crm (--data or [data] dir) is a URI: only the spark engine "
                 "reads URIs (this run uses the pandas engine)") in output
@@ -96,8 +97,8 @@ def test_data_option_takes_a_uri_too(tmp_path: Path) -> None:
     (tmp_path / "sitegen.toml").write_text('[data]\ndir = "s3a://bucket/crm"\n', encoding="utf-8")
     (tmp_path / "local").mkdir()
     (tmp_path / "local" / "orders.csv").write_text(ORDERS, encoding="utf-8")
-    code, output = _run(tmp_path, "check", "--data", "hdfs://namenode/sales/", "--engine", "pandas")
+    code, output = run(tmp_path, "check", "--data", "hdfs://namenode/sales/", "--engine", "pandas")
     assert code == 2, output
     assert "data.dir: the data folder hdfs://namenode/sales (--data or [data] dir) is a URI" in output
-    code, output = _run(tmp_path, "check", "--data", "local", "--engine", "pandas")
+    code, output = run(tmp_path, "check", "--data", "local", "--engine", "pandas")
     assert code in (0, 1) and "URI" not in output, output
