@@ -41,7 +41,7 @@ def errors(site: Path) -> list[str]:
 
 
 # Runs in a child process, so a regression hangs the child (killed by the timeout), not the test run.
-CHILD = """
+CHILD = r"""
 import json, re, sys
 from pathlib import Path
 from sitegen.config import load_config
