@@ -57,11 +57,6 @@ class Claims:
                 self.counter.value = self.mine + 1
         return key == self.mine
 
-    def handed_out(self, key: int) -> bool:
-        """Whether every unit before ``key`` is claimed: a per-entity section whose chunks are all
-        taken need not be prepared. (Read without the lock: a stale value only costs a preparation.)"""
-        return self.counter is not None and self.counter.value > key
-
 
 class Board:
     """The per-entity sections' shared state: who started each, its chunks (once its first worker has

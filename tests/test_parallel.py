@@ -45,13 +45,6 @@ def test_every_unit_is_claimed_by_exactly_one_worker(sections: list[int], worker
     assert all(len(ws) == 1 for ws in owner.values()), owner
 
 
-def test_handed_out_is_true_once_a_later_unit_is_claimed() -> None:
-    counter = multiprocessing.get_context("fork").Value("q", 0)
-    first, second = Claims(counter), Claims(counter)
-    assert first.take(0 << 32) and not first.handed_out(1 << 32)
-    assert second.take(1 << 32 | 3)  # the second worker moved on to section 1
-    assert first.handed_out(1 << 32) and not first.take(1 << 32 | 2)
-    assert not Claims().handed_out(1 << 32) and Claims().take(5)  # one process renders everything
 
 
 def _tree(out: Path) -> dict[str, str]:
