@@ -101,7 +101,7 @@ def read_columns(source: Source, spec: TableSpec, config: Config, log: ProblemLo
     display = table.display
     if table.num_rows == 0:
         log.add(display, 1, "", "file has a header but no rows", "the table is treated as empty", "warning")
-    columns = _map_columns(table, display, spec, settings.columns, log)
+    columns = map_columns(table, display, spec, settings.columns, log)
     lines = table.lines
     if columns is not None:
         table = typed_cells(table, columns, spec)  # database row keys, workbook date serials
@@ -111,8 +111,8 @@ def read_columns(source: Source, spec: TableSpec, config: Config, log: ProblemLo
     return None if columns is None else (columns, lines, display)
 
 
-def _map_columns(table: RawTable, display: str, spec: TableSpec, column_map,
-                 log: ProblemLog) -> dict[str, pa.ChunkedArray] | None:
+def map_columns(table: RawTable, display: str, spec: TableSpec, column_map,
+                log: ProblemLog) -> dict[str, pa.ChunkedArray] | None:
     """The file's columns under canonical names, in schema order; None when a required column is missing
     or a header is ambiguous (:mod:`sitegen.dataset.headers` says which header feeds which column).
 

@@ -30,7 +30,7 @@ import pyarrow.csv as pacsv
 from sitegen.dataset.parse import DecodeFailure, decode_csv_bytes, true_mask
 from sitegen.dataset.problems import ProblemLog
 
-__all__ = ["RawTable", "read_csv_columns", "sniff_delimiter"]
+__all__ = ["RawTable", "header_names", "read_csv_columns", "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t", "|")
 _UTF8 = ("utf-8", "utf-8-sig")  # codec names (codecs.lookup) of the encodings read as raw bytes
@@ -211,7 +211,7 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _header_names(text: str, sep: str) -> list[str]:
+def header_names(text: str, sep: str) -> list[str]:
     """The header cells exactly as written (pandas would rename repeats).
 
     A file with old Mac line ends (``\\r`` only) is one long "line" up to the first ``\\n``: its header
@@ -256,7 +256,7 @@ def _read_with_arrow(data: bytes, start: int = 0) -> RawTable | None:
     newline = data.find(b"\n", start, end)
     try:
         header = data[start:newline if newline >= 0 else end].decode("utf-8")
-        headers = _header_names(header, sep := sniff_delimiter(header))
+        headers = header_names(header, sep := sniff_delimiter(header))
     except (UnicodeDecodeError, csv.Error):
         return None
     if not headers:
@@ -356,7 +356,7 @@ def _read_with_pandas(text: str, display: str, log: ProblemLog) -> RawTable | No
                 f"{frame.shape[1]}", _RAGGED_HINT)
         return None
     try:
-        headers = [str(c) for c in _header_names(text, sep)] or [str(c) for c in frame.columns]
+        headers = [str(c) for c in header_names(text, sep)] or [str(c) for c in frame.columns]
     except csv.Error as exc:
         log.add(display, 1, "", f"cannot read the header row: {exc}", "the first line must name the columns")
         return None

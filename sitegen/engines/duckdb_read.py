@@ -140,7 +140,7 @@ def _duckdb_csv(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec,
     is for the shared reader."""
     import duckdb
 
-    from sitegen.dataset.read import _header_names, sniff_delimiter
+    from sitegen.dataset.read import header_names, sniff_delimiter
 
     settings = config.tables[spec.name]
     found = scan(source.path, settings.encoding)
@@ -151,7 +151,7 @@ def _duckdb_csv(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec,
     if header.count('"') % 2:  # a header cell spanning lines
         return None
     try:
-        headers = _header_names(header, sep)
+        headers = header_names(header, sep)
     except Exception:  # noqa: BLE001 (csv.Error and the like: the shared reader reports it)
         return None
     if not headers:
@@ -184,9 +184,9 @@ def _duckdb_csv(con: duckdb.DuckDBPyConnection, source: Source, spec: TableSpec,
     skip_footer(tail[0], tail[1], source.display, log)
     if read is not None:
         read.append(SourceTable(list(headers), [], np.empty(0, dtype=np.int64), source.display))
-    from sitegen.dataset.load import _map_columns
+    from sitegen.dataset.load import map_columns
 
-    columns = _map_columns(SimpleNamespace(headers=headers, columns=names), source.display, spec,
+    columns = map_columns(SimpleNamespace(headers=headers, columns=names), source.display, spec,
                            settings.columns, log)
     if columns is None:
         con.execute(f"DROP TABLE {table}")
