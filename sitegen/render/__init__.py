@@ -66,9 +66,11 @@ def money_unit(language: str, top: float) -> tuple[float, str]:
 
 
 def _compact(value: float) -> float | int:
-    """A value to 4 decimals, whole values as integers (``100``, not ``100.0``: pages stay small)."""
+    """A value to 4 decimals, whole values as integers (``100``, not ``100.0``: pages stay small) while they
+    are exact in JSON (below 2**53; a larger whole float, 1e300, stays a float: as an integer it would not fit
+    JSON's numbers or orjson's 64 bits)."""
     value = round(value, 4)
-    return int(value) if value.is_integer() else value
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def _money(data: list[dict[str, Any]], layout: dict[str, Any], axis: str, fmt: Any) -> None:

@@ -107,3 +107,18 @@ def test_navigation_is_rendered_once_per_depth_and_section() -> None:
     html = r.nav_links("../../", "customers", nav)
     assert '<a href="../../customers/index.html" aria-current="page">客户</a>' in html
     assert r.nav_links("../../", "customers", nav) is html
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_huge_whole_amounts_stay_json_numbers_in_charts(language: str) -> None:
+    """A funnel by amount with a 1e308 deal (found by the fuzz test): whole values become integers only while
+    JSON holds them exactly, so the chart's spec is still written (it was an internal error)."""
+    from sitegen import charts
+
+    r = Renderer(language, "CNY")
+    spec = charts.money(charts.funnel(["lead", "won"], [1e308, 9607121245918.22], "Amount", ".3s"))
+    data = json.loads(str(r.chart_json(spec)))
+    values = [v for trace in data["data"] for v in trace.get("x", []) + trace.get("y", []) if isinstance(v, (int, float))]
+    assert len(values) == 2 and all(abs(v) < 2**53 or isinstance(v, float) for v in values)
+    small = json.loads(str(r.chart_json(charts.money(charts.funnel(["lead", "won"], [2e6, 1e6], "Amount")))))
+    assert any(isinstance(v, int) for trace in small["data"] for v in trace.get("x", []) + trace.get("y", []))
