@@ -132,25 +132,26 @@ def _render_share(sections: Sequence[Section], renderer: Renderer, writer: SiteW
     result = RenderResult()
     before_written, before_skipped = writer.stats.written, writer.stats.skipped
 
+    def stage(path: str, key: str | None, make: Callable[[], bytes]) -> None:
+        """Keep the previous file when its key is unchanged, else make and write it (with its key)."""
+        if key is None or not writer.keep(path, key):
+            writer.write(path, make(), key)
+
     def render(item: Any) -> None:
         if isinstance(item, Page):
             if keyed is not None and item.inputs is not None:  # keyed by its inputs: no context if kept
-                key = page_key(keyed, item.template + INPUTS_KEY, item.inputs)
-                if key is None or not writer.keep(item.path, key):
-                    writer.write(item.path, renderer.render(item.template, item.context), key)
+                stage(item.path, page_key(keyed, item.template + INPUTS_KEY, item.inputs),
+                      lambda: renderer.render(item.template, item.context))
             else:
                 context = item.context
-                key = None if keyed is None else page_key(keyed, item.template, context)
-                if key is None or not writer.keep(item.path, key):
-                    writer.write(item.path, renderer.render(item.template, context), key)
+                stage(item.path, None if keyed is None else page_key(keyed, item.template, context),
+                      lambda: renderer.render(item.template, context))
             result.pages += 1
             if result.pages % PROGRESS_EVERY == 0:
                 tick(PROGRESS_EVERY)
         else:  # a file made by a pure function is kept while its inputs are unchanged (File.inputs)
             inputs = None if keyed is None else item.inputs
-            key = None if inputs is None else page_key(keyed, FILE_KEY, inputs)
-            if key is None or not writer.keep(item.path, key):
-                writer.write(item.path, item.data, key)
+            stage(item.path, None if inputs is None else page_key(keyed, FILE_KEY, inputs), lambda: item.data)
 
     whole = [section for section in sections if not section.per_entity]
     entity = [section for section in sections if section.per_entity]
