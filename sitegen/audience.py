@@ -29,7 +29,7 @@ from sitegen.config import Config
 from sitegen.dataset import Dataset
 from sitegen.dataset.problems import Problem
 from sitegen.errors import ConfigError, ConfigProblem
-from sitegen.write import AUDIENCE_ROOT
+from sitegen.write import AUDIENCE_ROOT, BESIDE
 
 # audience section -> the page modules (sitegen/pages) and output folders that make it
 SECTION_MODULES = {
@@ -218,10 +218,13 @@ def mark_audience_root(root: Path, names: list[str]) -> None:
     try:
         root.mkdir(parents=True, exist_ok=True)
         (root / AUDIENCE_ROOT).touch()
-        for name in names:
-            for kind in ("staging", "previous", "cache"):
-                shutil.rmtree(root / f".{name}.{kind}", ignore_errors=True)
-            (root / f".{name}.lock").unlink(missing_ok=True)
+        for name in names:  # earlier versions kept .<name>.<kind> beside each site, inside ``root``
+            for kind in BESIDE:
+                left = root / f".{name}.{kind}"
+                if left.is_dir() and not left.is_symlink():
+                    shutil.rmtree(left, ignore_errors=True)
+                else:
+                    left.unlink(missing_ok=True)
     except OSError as e:
         raise ConfigError([ConfigProblem("--all-audiences", "output", f"cannot prepare {root}: {e.strerror}",
                                          "check the output folder's permissions")]) from None

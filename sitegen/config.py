@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 from sitegen.config_checks import (BOOL, DATE, DAYS, MAX_DAYS, NUM, POS_INT, SHARE, STR, STR_LIST, Check, Collector,
                                    day_count, is_int, is_number)
-from sitegen.config_paths import DATA_EXTENSIONS, data_folder  # noqa: F401 (DATA_EXTENSIONS: re-exported)
+from sitegen.config_paths import DATA_EXTENSIONS, data_folder, table_path  # noqa: F401 (DATA_EXTENSIONS: re-exported)
 from sitegen.errors import ConfigError, ConfigProblem
 from sitegen.appraisal_config import Appraisal, parse_appraisal
 from sitegen.audience_config import Audience, parse_audiences, parse_teams
@@ -180,7 +180,6 @@ class Config:
 
     def table_path(self, table: str) -> Path:
         """The table's local file (a URI's copy with the Spark engine): :func:`sitegen.config_paths.table_path`."""
-        from sitegen.config_paths import table_path
         return table_path(self, table)
 
 

@@ -35,6 +35,7 @@ class WriteStats:
 
 
 AUDIENCE_ROOT = ".sitegen-audiences"  # marks an output folder that holds one site per audience (--all-audiences)
+BESIDE = ("staging", "previous", "lock", "cache")  # what a build keeps beside its output: .<output>.<kind>
 
 
 def beside(out: Path) -> tuple[Path, Path, Path, Path]:
@@ -46,7 +47,7 @@ def beside(out: Path) -> tuple[Path, Path, Path, Path]:
         base, prefix = out.parent.parent, f".{out.parent.name}.{out.name}"
     else:
         base, prefix = out.parent, f".{out.name}"
-    return tuple(base / f"{prefix}.{name}" for name in ("staging", "previous", "lock", "cache"))  # type: ignore
+    return tuple(base / f"{prefix}.{kind}" for kind in BESIDE)  # type: ignore
 
 
 def safe_relpath(path: str) -> str:
